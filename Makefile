@@ -1,0 +1,39 @@
+# 数安 (shuan) — the two commands of the quick start are `make demo` and `make test`.
+PY ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: venv demo test lint unit services bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(BIN)/shuan demo
+
+lint: venv
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/mypy
+
+# The integration tests need the PostgreSQL and MariaDB servers on this machine: start them if down.
+services:
+	@bash tools/ensure_services.sh
+
+unit: venv
+	$(BIN)/pytest -q
+
+test: venv lint services
+	$(BIN)/pytest -q
+
+bench: venv
+	@command -v rg >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq ripgrep; }
+	bash bench/run_all.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

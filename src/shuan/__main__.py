@@ -1,0 +1,3 @@
+from shuan.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The `shuan` command: one module per command group, all output through `output`."""

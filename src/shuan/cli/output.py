@@ -1,0 +1,53 @@
+"""The CLI's output layer: the only place that writes to the terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from shuan.inventory.scan import ScanReport
+from shuan.messages import msg
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def emit_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def emit_line(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def error(text: str) -> None:
+    err.print(f"[bold red]{msg('cli.error_prefix')}[/]：{text}", markup=True, soft_wrap=True) if err.is_terminal \
+        else sys.stderr.write(f"{msg('cli.error_prefix')}：{text}\n")
+
+
+def info(text: str) -> None:
+    if err.is_terminal:
+        err.print(text, markup=False, soft_wrap=True)
+    else:
+        sys.stderr.write(text + "\n")
+
+
+def inventory_table(report: ScanReport) -> None:
+    table = Table(title=msg("inventory.title"), show_lines=False, expand=False)
+    for key in ("col.table", "col.category", "col.rows", "col.level", "col.types", "col.reasons"):
+        table.add_column(msg(key), overflow="fold")
+    for t in report.tables:
+        color = report.scheme.level(t.level).color
+        types = sorted({h["type"] for c in t.columns for h in c.types})
+        from shuan.discovery.vocabulary import label
+
+        table.add_row(t.name, t.category, str(t.rows), f"[bold {color}]{t.level_label}[/]",
+                      "、".join(label(x) for x in types) or "-", t.reasons[0] if t.reasons else "")
+    out.print(table)
+    for e in report.errors:
+        error(f"{e['table']}: {e['error']}")

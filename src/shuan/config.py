@@ -1,0 +1,38 @@
+"""Settings: one pydantic-settings object, read from SHUAN_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    return Path.home() / ".shuan"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHUAN_", extra="ignore")
+
+    home: Path = Field(default_factory=default_home, description="data directory for the embedded store")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the inventory store; default: SQLite under SHUAN_HOME"
+    )
+    scheme: str = Field(default="jining-2020", description="default grading scheme")
+    sample_rows: int = Field(default=10_000, gt=0, description="rows sampled per table by default")
+    batch_rows: int = Field(default=100_000, gt=0, description="rows per batch when scanning in full")
+    recognizers: Path | None = Field(default=None, description="YAML file with custom recognizers")
+    scale_persons_level2: int = Field(default=10_000, gt=0, description="rows with personal data that raise to 二级")
+    scale_persons_level3: int = Field(default=1_000_000, gt=0, description="rows with sensitive PI that raise to 三级")
+
+    def store_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'shuan.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

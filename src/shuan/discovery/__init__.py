@@ -1,0 +1,1 @@
+"""Sensitive-data discovery: recognizers, validators and the vectorized detection engine."""

@@ -1,0 +1,333 @@
+"""The detection engine: classify every column of a table from its batches.
+
+For each batch and column the engine normalizes values once, then evaluates every live recognizer
+as Polars expressions (Rust regex, `is_in`, Aho–Corasick) and vectorized validators; free-text
+columns are searched with `str.extract_all` and the candidates validated the same way. Counts
+accumulate across batches, so a full scan streams with bounded memory and a sample is one batch.
+Nothing here touches a database or the network: the same code can run in a Spark executor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from shuan.discovery import hints, normalize
+from shuan.discovery.recognizer import Recognizer
+from shuan.discovery.registry import Registry
+from shuan.discovery.validators import VALIDATORS, resident_id_birth
+
+TEXT_MIN_LENGTH = 12  # mean characters per value above which a column is also searched as free text
+TEXT_MIN_RATIO = 0.05  # share of rows that must hold a type for a free-text column to list it
+LIVE_CHECK_ROWS = 2000  # in a full scan, recognizers with no hit in the first batch are dropped
+
+
+@dataclass
+class TypeHit:
+    type: str
+    score: float
+    ratio: float
+    evidence: str
+    recognizer: str
+    mode: str  # "value" | "text" | "cross"
+
+
+@dataclass
+class ColumnResult:
+    name: str
+    non_null: int
+    types: list[TypeHit] = field(default_factory=list)
+    note: str | None = None
+
+
+@dataclass
+class _RecStats:
+    valid: int = 0
+    example: str | None = None
+
+
+@dataclass
+class _ColumnAcc:
+    name: str
+    non_null: int = 0
+    chars: int = 0
+    binary: bool = False
+    value: dict[int, _RecStats] = field(default_factory=dict)  # recognizer index -> stats
+    text: dict[int, _RecStats] = field(default_factory=dict)
+    text_rows: int = 0  # rows searched as free text
+    live: set[int] | None = None
+    id_birth_match: int = 0
+    id_birth_rows: int = 0
+
+
+def mask_example(value: str) -> str:
+    """Evidence shows shape, never the value: keep a few characters at both ends."""
+    n = len(value)
+    if n <= 2:
+        return value[:1] + "*"
+    if n <= 6:
+        return value[0] + "*" * (n - 2) + value[-1]
+    keep = 3 if n >= 11 else 2
+    return value[:keep] + "*" * (n - keep - 2) + value[-2:]
+
+
+class ColumnClassifier:
+    """Accumulates evidence for the columns of one table across batches."""
+
+    def __init__(self, registry: Registry, *, full: bool = False) -> None:
+        self.registry = registry
+        self.recs: list[Recognizer] = list(registry)
+        self.full = full
+        self._cols: dict[str, _ColumnAcc] = {}
+        self._header: dict[str, list[int]] = {}
+        self._order: list[str] = []
+
+    # --- per batch -------------------------------------------------------------------------------
+
+    def update(self, batch: pa.RecordBatch | pl.DataFrame) -> None:
+        df = batch if isinstance(batch, pl.DataFrame) else pl.from_arrow(batch)
+        assert isinstance(df, pl.DataFrame)
+        texts: dict[str, pl.Series] = {}
+        for name in df.columns:
+            acc = self._acc(name)
+            raw = normalize.to_text(df.get_column(name))
+            if raw is None:
+                acc.binary = True
+                continue
+            texts[name] = raw
+            self._update_column(acc, raw)
+        self._cross_check_birth_dates(texts)
+
+    def _acc(self, name: str) -> _ColumnAcc:
+        acc = self._cols.get(name)
+        if acc is None:
+            acc = self._cols[name] = _ColumnAcc(name)
+            self._header[name] = [hints.header_evidence(r, name) for r in self.recs]
+            self._order.append(name)
+        return acc
+
+    def _update_column(self, acc: _ColumnAcc, raw: pl.Series) -> None:
+        values = normalize.base(raw)
+        n = values.len()
+        if n == 0:
+            return
+        acc.non_null += n
+        lengths = values.str.len_chars()
+        acc.chars += int(lengths.sum() or 0)
+        header = self._header[acc.name]
+        candidates = range(len(self.recs)) if acc.live is None else sorted(acc.live)
+        by_ops: dict[tuple[str, ...], pl.Series] = {}
+        hit: set[int] = set()
+        for i in candidates:
+            rec = self.recs[i]
+            if rec.requires_hint and header[i] != hints.POSITIVE:
+                continue
+            ops = tuple(rec.normalize)
+            v = by_ops.get(ops)
+            if v is None:
+                v = by_ops[ops] = normalize.apply_ops(values, ops)
+            valid, example = _evaluate_values(rec, v)
+            if valid:
+                st = acc.value.setdefault(i, _RecStats())
+                st.valid += valid
+                st.example = st.example or example
+                hit.add(i)
+        texty = acc.chars / max(acc.non_null, 1) >= TEXT_MIN_LENGTH
+        if texty:
+            acc.text_rows += n
+            for i in candidates:
+                rec = self.recs[i]
+                if rec.polars_text_pattern is None:
+                    continue
+                rows, example = _evaluate_text(rec, values)
+                if rows:
+                    st = acc.text.setdefault(i, _RecStats())
+                    st.valid += rows
+                    st.example = st.example or example
+                    hit.add(i)
+        if self.full and acc.live is None and acc.non_null >= LIVE_CHECK_ROWS:
+            # later batches only evaluate recognizers that matched something or that the header names
+            acc.live = hit | {i for i, h in enumerate(header) if h == hints.POSITIVE}
+
+    def _cross_check_birth_dates(self, texts: dict[str, pl.Series]) -> None:
+        """A date column whose dates equal the birth dates inside an ID column of the same rows is a
+        birth-date column, whatever its name (obfuscated headers such as c05)."""
+        id_cols = [c for c in texts if self._is_id_column(c)]
+        if not id_cols:
+            return
+        births = resident_id_birth(normalize.apply_ops(texts[id_cols[0]].fill_null(""), ("strip_separators", "upper")))
+        for name, raw in texts.items():
+            if name in id_cols:
+                continue
+            digits = raw.fill_null("").str.slice(0, 30).str.extract_all(r"\d+")
+            first = digits.list.get(0, null_on_oob=True)
+            compact = first.str.len_chars() == 8
+            ymd = pl.select(
+                pl.when(compact)
+                .then(first)
+                .otherwise(
+                    first.str.zfill(4)
+                    + digits.list.get(1, null_on_oob=True).str.zfill(2)
+                    + digits.list.get(2, null_on_oob=True).str.zfill(2)
+                )
+            ).to_series().cast(pl.Int64, strict=False).fill_null(-1)
+            both = (births > 0) & (ymd > 0)
+            acc = self._cols[name]
+            acc.id_birth_rows += int(both.sum())
+            acc.id_birth_match += int((both & (births == ymd)).sum())
+
+    def _is_id_column(self, name: str) -> bool:
+        acc = self._cols[name]
+        for i, st in acc.value.items():
+            if self.recs[i].type == "cn_resident_id" and acc.non_null and st.valid / acc.non_null >= 0.5:
+                return True
+        return False
+
+    # --- results ---------------------------------------------------------------------------------
+
+    def results(self) -> list[ColumnResult]:
+        return [self._decide(self._cols[name]) for name in self._order]
+
+    def _decide(self, acc: _ColumnAcc) -> ColumnResult:
+        result = ColumnResult(acc.name, acc.non_null)
+        if acc.binary:
+            result.note = "二进制列，未检查内容"
+            return result
+        if acc.non_null == 0:
+            result.note = "无非空值"
+        header = self._header[acc.name]
+        best: dict[str, TypeHit] = {}
+        for i, st in acc.value.items():
+            rec = self.recs[i]
+            ratio = st.valid / acc.non_null
+            h = header[i]
+            threshold = rec.hint_ratio if h == hints.POSITIVE else rec.min_ratio
+            if h == hints.NEGATIVE:
+                threshold = max(rec.min_ratio, 0.9)
+            if ratio < threshold:
+                continue
+            score = _score(rec.score, ratio, h)
+            ev = f"{ratio:.1%} 的非空值符合{rec.name}（{st.valid}/{acc.non_null}，例 {mask_example(st.example or '')}）"
+            if h == hints.POSITIVE:
+                ev += f"；列名“{acc.name}”提示{self.registry.type_label(rec.type)}"
+            _keep_best(best, TypeHit(rec.type, score, round(ratio, 4), ev, rec.name, "value"))
+        if acc.text_rows:
+            for i, st in acc.text.items():
+                rec = self.recs[i]
+                ratio = st.valid / acc.text_rows
+                if ratio < TEXT_MIN_RATIO or rec.type in best and best[rec.type].mode == "value":
+                    continue
+                score = _score(rec.score, min(1.0, 0.5 + ratio), header[i]) * 0.95
+                ev = (f"自由文本：{ratio:.1%} 的记录含{self.registry.type_label(rec.type)}"
+                      f"（{st.valid}/{acc.text_rows}，例 {mask_example(st.example or '')}）")
+                _keep_best(best, TypeHit(rec.type, score, round(ratio, 4), ev, rec.name, "text"))
+        if acc.id_birth_rows and "birth_date" not in best:
+            ratio = acc.id_birth_match / acc.id_birth_rows
+            if ratio >= 0.6:
+                ev = f"{ratio:.1%} 的日期与同行身份证号中的出生日期一致（{acc.id_birth_match}/{acc.id_birth_rows}）"
+                _keep_best(best, TypeHit("birth_date", round(0.85 + 0.14 * ratio, 2), round(ratio, 4), ev,
+                                         "出生日期（身份证号佐证）", "cross"))
+        # a column full of valid ID numbers also matches looser patterns of other types: keep the
+        # strongest value-mode explanation when another value-mode type covers the same values
+        hits = sorted(best.values(), key=lambda t: (-t.score, -t.ratio))
+        result.types = _drop_shadowed(hits)
+        return result
+
+
+def _score(base: float, ratio: float, header: int) -> float:
+    s = base * (0.55 + 0.45 * min(1.0, ratio / 0.9))
+    if header == hints.POSITIVE:
+        s += 0.08
+    elif header == hints.NEGATIVE:
+        s -= 0.1
+    return round(max(0.01, min(0.99, s)), 2)
+
+
+def _keep_best(best: dict[str, TypeHit], hit: TypeHit) -> None:
+    cur = best.get(hit.type)
+    if cur is None or (hit.mode == "value" and cur.mode != "value") or (
+        hit.mode == cur.mode and (hit.score, hit.ratio) > (cur.score, cur.ratio)
+    ):
+        best[hit.type] = hit
+
+
+# Types that a value of another, checksum-validated type also satisfies by shape.
+_SHADOWED_BY = {
+    "bank_card": {"cn_resident_id"},
+    "medical_info": set(),
+    "cn_landline": {"cn_mobile"},
+    "ip_address": set(),
+}
+
+
+def _drop_shadowed(hits: list[TypeHit]) -> list[TypeHit]:
+    value_types = {h.type for h in hits if h.mode == "value" and h.ratio >= 0.5}
+    out = []
+    for h in hits:
+        if h.mode == "value" and _SHADOWED_BY.get(h.type, set()) & value_types:
+            continue
+        out.append(h)
+    return out
+
+
+def _evaluate_values(rec: Recognizer, v: pl.Series) -> tuple[int, str | None]:
+    """Number of values that match the recognizer's pattern/dictionary and pass its validator."""
+    if rec.dictionary:
+        mask = v.is_in(rec.dictionary)
+    else:
+        assert rec.full_pattern is not None
+        mask = v.str.contains(rec.full_pattern) & (v.str.len_chars() <= rec.max_length)
+    idx = mask.fill_null(False).arg_true()
+    if idx.len() == 0:
+        return 0, None
+    matched = v.gather(idx)
+    if rec.validator:
+        ok = VALIDATORS[rec.validator](matched)
+        matched = matched.filter(ok)
+    n = matched.len()
+    return n, (matched.item(0) if n else None)
+
+
+def _evaluate_text(rec: Recognizer, values: pl.Series) -> tuple[int, str | None]:
+    """Number of rows whose text holds at least one valid entity of the recognizer's type."""
+    assert rec.polars_text_pattern is not None and rec.core_text_pattern is not None
+    found = values.str.extract_all(rec.polars_text_pattern)
+    frame = pl.DataFrame({"row": np.arange(values.len()), "m": found}).explode("m").drop_nulls("m")
+    if frame.height == 0:
+        return 0, None
+    cand = frame.get_column("m").str.extract(rec.core_text_pattern, 1)
+    cand = normalize.apply_ops(cand.fill_null(""), rec.normalize)
+    if rec.full_pattern is not None and not rec.dictionary:
+        shape = cand.str.contains(rec.full_pattern)
+    elif rec.dictionary:
+        shape = cand.is_in(rec.dictionary)
+    else:
+        shape = cand.str.len_chars() > 0
+    keep = shape.fill_null(False)
+    rows = frame.get_column("row").filter(keep)
+    cand = cand.filter(keep)
+    if rec.validator and cand.len():
+        ok = VALIDATORS[rec.validator](cand)
+        rows = rows.filter(ok)
+        cand = cand.filter(ok)
+    if rows.len() == 0:
+        return 0, None
+    return int(rows.n_unique()), cand.item(0)
+
+
+def classify_frame(df: pl.DataFrame, registry: Registry) -> list[ColumnResult]:
+    """Convenience: classify the columns of one in-memory frame."""
+    clf = ColumnClassifier(registry)
+    clf.update(df)
+    return clf.results()
+
+
+def classify_batches(batches: Iterable[pa.RecordBatch], registry: Registry, *, full: bool) -> list[ColumnResult]:
+    clf = ColumnClassifier(registry, full=full)
+    for b in batches:
+        clf.update(b)
+    return clf.results()

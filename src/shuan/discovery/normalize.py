@@ -1,0 +1,69 @@
+"""Vectorized value normalization: the same for every recognizer, plus per-recognizer ops."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+# full-width ASCII (U+FF01–U+FF5E) → ASCII, ideographic space → space
+_FULL = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000"]
+_HALF = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" "]
+NULL_TOKENS = ["", "null", "NULL", "Null", "None", "none", "nan", "NaN", "N/A", "n/a", "NA", "-", "--", "—", "/", "无", "空", "暂无", "不详", "\\N"]
+MAX_CELL = 4096
+
+
+def to_text(series: pl.Series) -> pl.Series | None:
+    """A column as Utf8 strings, or None when it holds bytes (binary columns are not inspected)."""
+    dtype = series.dtype
+    if dtype in (pl.Binary,) or isinstance(dtype, pl.Object):
+        return None
+    if dtype == pl.Utf8:
+        return series
+    if dtype.is_float():
+        ints = series.drop_nulls()
+        if ints.len() and (ints == ints.round(0)).all() and ints.abs().max() < 1e19:  # type: ignore[operator]
+            return series.cast(pl.Int64, strict=False).cast(pl.Utf8)
+        return series.cast(pl.Utf8)
+    if dtype == pl.Date:
+        return series.dt.strftime("%Y-%m-%d")
+    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+        return series.dt.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(dtype, (pl.List, pl.Struct, pl.Array)):
+        return None
+    try:
+        return series.cast(pl.Utf8)
+    except pl.exceptions.PolarsError:
+        return None
+
+
+def base(series: pl.Series) -> pl.Series:
+    """Trim, map full-width characters to ASCII, drop null tokens; returns only the non-null values."""
+    s = series.str.slice(0, MAX_CELL).str.strip_chars()
+    if s.str.contains(r"[\uff01-\uff5e\u3000]").any():
+        s = s.str.replace_many(_FULL, _HALF).str.strip_chars()
+    s = s.filter(s.is_not_null() & ~s.is_in(NULL_TOKENS))
+    return s
+
+
+def apply_ops(s: pl.Series, ops: Sequence[str]) -> pl.Series:
+    for op in ops:
+        if op == "strip_country_code":
+            s = s.str.replace(r"^(?:\+86|0086|86)[\s\-]?(1[3-9]\d)", "${1}")
+        elif op == "strip_separators":
+            s = s.str.replace_all(r"[\s\-]", "")
+        elif op == "strip_parens":
+            s = s.str.replace_all(r"\s", "")
+        elif op == "upper":
+            s = s.str.to_uppercase()
+        elif op == "lower":
+            s = s.str.to_lowercase()
+    return s
+
+
+def base_keep(series: pl.Series) -> pl.Series:
+    """Like `base`, but keeps every position (null tokens become empty strings) for span checks."""
+    s = series.str.strip_chars()
+    if s.str.contains(r"[\uff01-\uff5e\u3000]").any():
+        s = s.str.replace_many(_FULL, _HALF)
+    return s.fill_null("")

@@ -1,0 +1,154 @@
+"""The declarative recognizer: what a type looks like, how to check it, where it is named.
+
+Built-in recognizers live in `builtin.yaml` and are loaded exactly like a user's YAML file, so the
+same validation (pydantic, compiled regexes, known validators) guards both. The engine never
+interprets a recognizer with Python per value: patterns become Polars (Rust regex) expressions,
+validators are vectorized functions, dictionaries become `is_in` / Aho–Corasick lookups.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shuan.discovery.validators import VALIDATORS
+
+Boundary = Literal["digit", "alnum", "none"]
+NormalizeOp = Literal["strip_separators", "strip_country_code", "upper", "lower", "strip_parens"]
+
+_BOUNDARY_CLASS = {"digit": "0-9", "alnum": "0-9A-Za-z", "none": ""}
+
+
+def _check_regex(pattern: str) -> str:
+    """Compile with Python's engine; the pattern must also avoid look-around (Rust regex)."""
+    re.compile(pattern)
+    if re.search(r"\(\?<?[=!]", pattern) or re.search(r"\\[1-9]", pattern):
+        raise ValueError("look-around and back-references are not supported (patterns run on Rust regex)")
+    return pattern
+
+
+class Recognizer(BaseModel):
+    """One way of recognising one type. Several recognizers may share a type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: str = Field(pattern=r"^[a-z][a-z0-9_]{1,63}$", description="stable type id")
+    name: str = Field(min_length=1, description="readable name (Chinese)")
+    label: str | None = Field(default=None, description="label of a custom type (built-ins use the vocabulary)")
+    pi_category: str | None = Field(default=None, description="personal-information category of a custom type")
+    sensitive: str | None = Field(default=None, description="PIPL Art. 28 category of a custom type")
+    level: int | None = Field(default=None, ge=1, le=6, description="column level a custom type implies")
+    patterns: list[str] = Field(default_factory=list, description="full-value regexes after normalization")
+    text_pattern: str | None = Field(default=None, description="regex for free text; a group named v is the span")
+    boundary: Boundary = "alnum"
+    normalize: list[NormalizeOp] = Field(default_factory=list)
+    validator: str | None = None
+    dictionary: list[str] = Field(default_factory=list, description="values that match exactly")
+    score: float = Field(default=0.9, gt=0, le=1)
+    min_ratio: float = Field(default=0.6, gt=0, le=1, description="share of values needed from content alone")
+    hint_ratio: float = Field(default=0.3, gt=0, le=1, description="share needed when the column name agrees")
+    requires_hint: bool = Field(default=False, description="only counts when the column name agrees")
+    column_hints: list[str] = Field(default_factory=list, description="regexes searched in the column name")
+    column_codes: list[str] = Field(default_factory=list, description="pinyin initials / short codes (XM, SFZH)")
+    column_negative: list[str] = Field(default_factory=list, description="column-name regexes that argue against")
+    context: list[str] = Field(default_factory=list, description="words near a span that raise confidence")
+    text: bool = Field(default=True, description="search free text for this type")
+    max_length: int = Field(default=64, gt=0, description="longest value considered")
+
+    @field_validator("patterns", "column_hints", "column_negative")
+    @classmethod
+    def _regexes(cls, values: list[str]) -> list[str]:
+        for v in values:
+            try:
+                _check_regex(v)
+            except (re.error, ValueError) as exc:
+                raise ValueError(f"invalid regular expression {v!r}: {exc}") from exc
+        return values
+
+    @field_validator("text_pattern")
+    @classmethod
+    def _text_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                _check_regex(value)
+            except (re.error, ValueError) as exc:
+                raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
+        return value
+
+    @field_validator("validator")
+    @classmethod
+    def _known_validator(cls, value: str | None) -> str | None:
+        if value is not None and value not in VALIDATORS:
+            raise ValueError(f"unknown validator {value!r} (known: {', '.join(sorted(VALIDATORS))})")
+        return value
+
+    @field_validator("column_codes")
+    @classmethod
+    def _codes(cls, values: list[str]) -> list[str]:
+        return [v.lower() for v in values]
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> Recognizer:
+        if not self.patterns and not self.dictionary:
+            raise ValueError("a recognizer needs patterns or a dictionary")
+        return self
+
+    # --- derived, compiled once ------------------------------------------------------------------
+
+    @cached_property
+    def full_pattern(self) -> str | None:
+        """One anchored alternation of the value patterns, for Polars `str.contains`."""
+        if not self.patterns:
+            return None
+        return "^(?:" + "|".join(f"(?:{p})" for p in self.patterns) + ")$"
+
+    @cached_property
+    def core_text_pattern(self) -> str | None:
+        if not self.text:
+            return None
+        if self.text_pattern:
+            return self.text_pattern
+        if not self.patterns:
+            return None
+        return "(?P<v>" + "|".join(f"(?:{p})" for p in self.patterns) + ")"
+
+    @cached_property
+    def python_text_regex(self) -> re.Pattern[str] | None:
+        """Span finder for `shuan detect`: boundaries as look-around (Python's engine allows it)."""
+        core = self.core_text_pattern
+        if core is None:
+            return None
+        cls = _BOUNDARY_CLASS[self.boundary]
+        if cls:
+            core = f"(?<![{cls}]){core}(?![{cls}])"
+        return re.compile(core)
+
+    @cached_property
+    def polars_text_pattern(self) -> str | None:
+        """The same for Polars `str.extract_all` (no look-around: boundaries are consumed)."""
+        core = self.core_text_pattern
+        if core is None:
+            return None
+        cls = _BOUNDARY_CLASS[self.boundary]
+        if cls:
+            core = f"(?:^|[^{cls}]){core}(?:$|[^{cls}])"
+        return core
+
+    @cached_property
+    def hint_regex(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{h})" for h in self.column_hints), re.I) if self.column_hints else None
+
+    @cached_property
+    def negative_regex(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{h})" for h in self.column_negative), re.I) if self.column_negative else None
+
+
+class RecognizerFile(BaseModel):
+    """The shape of a recognizer YAML file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    recognizers: list[Recognizer]

@@ -1,0 +1,158 @@
+"""The recognizer registry: built-ins from builtin.yaml, then any user YAML files.
+
+Loading validates every field (pydantic), compiles every regex, checks validators exist and
+expands the dictionary macros. Any problem becomes a one-line `ConfigError` that names the file,
+the recognizer and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from shuan.discovery import lexicon
+from shuan.discovery.address import admin_alternation
+from shuan.discovery.names import given_char_class, surname_alternation
+from shuan.discovery.trie import trie_regex
+from shuan.discovery.recognizer import Recognizer, RecognizerFile
+from shuan.discovery.vocabulary import TYPES
+from shuan.errors import ConfigError
+
+_MACRO = re.compile(r"\{\{(\w+)\}\}")
+
+
+@cache
+def _macros() -> dict[str, str]:
+    return {
+        "surname": surname_alternation(compound=False),
+        "compound_surname": surname_alternation(compound=True),
+        "given": given_char_class(),
+        "admin": admin_alternation(),
+        "disease": trie_regex(lexicon.diseases()),
+        "plate_province": lexicon.plate_provinces(),
+    }
+
+
+def _expand(value: Any, where: str) -> Any:
+    if isinstance(value, str):
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in _macros():
+                raise ConfigError("recognizer.field", name=where, field="macro", reason=f"unknown macro {{{{{name}}}}}")
+            return _macros()[name]
+
+        return _MACRO.sub(sub, value)
+    if isinstance(value, list):
+        return [_expand(v, where) for v in value]
+    if isinstance(value, dict):
+        return {k: _expand(v, where) for k, v in value.items()}
+    return value
+
+
+def _error_from_validation(path: str, data: dict[str, Any], exc: ValidationError) -> ConfigError:
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    name = "?"
+    if len(loc) >= 2 and loc[0] == "recognizers" and loc[1].isdigit():
+        items = data.get("recognizers") or []
+        idx = int(loc[1])
+        if idx < len(items) and isinstance(items[idx], dict):
+            name = str(items[idx].get("name") or items[idx].get("type") or f"#{idx + 1}")
+        loc = loc[2:]
+    field = ".".join(loc) or "-"
+    reason = err["msg"].removeprefix("Value error, ")
+    if "regular expression" in reason:
+        return ConfigError("recognizer.field", name=f"{path}: {name}", field=field, reason=reason)
+    return ConfigError("recognizer.field", name=f"{path}: {name}", field=field, reason=reason)
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: where the YAML syntax error is and what it is."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else ""
+    return f"YAML 语法错误{('（' + where + '）') if where else ''}：{problem}"
+
+
+def parse_recognizers(text: str, origin: str) -> list[Recognizer]:
+    """Parse and validate one YAML document of recognizers."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError("recognizer.file", path=origin, reason=yaml_problem(exc)) from exc
+    if not isinstance(data, dict) or "recognizers" not in data:
+        raise ConfigError("recognizer.file", path=origin, reason="顶层必须是包含 recognizers 列表的映射")
+    items = data.get("recognizers")
+    if not isinstance(items, list):
+        raise ConfigError("recognizer.file", path=origin, reason="recognizers 必须是列表")
+    expanded = {"recognizers": [_expand(item, f"{origin}#{i + 1}") for i, item in enumerate(items)]}
+    try:
+        return RecognizerFile.model_validate(expanded).recognizers
+    except ValidationError as exc:
+        raise _error_from_validation(origin, data, exc) from exc
+
+
+def load_file(path: Path) -> list[Recognizer]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("recognizer.file", path=str(path), reason=str(exc)) from exc
+    recognizers = parse_recognizers(text, str(path))
+    for rec in recognizers:
+        if rec.type not in TYPES and not rec.label:
+            raise ConfigError("recognizer.field", name=f"{path}: {rec.name}", field="label",
+                              reason="自定义类型必须提供 label（中文名称）")
+    return recognizers
+
+
+@cache
+def builtin_recognizers() -> tuple[Recognizer, ...]:
+    text = resources.files("shuan.discovery").joinpath("builtin.yaml").read_text(encoding="utf-8")
+    return tuple(parse_recognizers(text, "builtin.yaml"))
+
+
+class Registry:
+    """An ordered set of recognizers; custom ones may add types or add ways to find a built-in type."""
+
+    def __init__(self, recognizers: Iterable[Recognizer]) -> None:
+        self.recognizers: list[Recognizer] = list(recognizers)
+        seen: set[tuple[str, str]] = set()
+        for rec in self.recognizers:
+            key = (rec.type, rec.name)
+            if key in seen:
+                raise ConfigError("recognizer.duplicate", name=f"{rec.type}/{rec.name}")
+            seen.add(key)
+
+    @classmethod
+    def default(cls, extra_files: Iterable[Path] = ()) -> Registry:
+        recs = list(builtin_recognizers())
+        for path in extra_files:
+            recs.extend(load_file(path))
+        return cls(recs)
+
+    def __iter__(self) -> Iterator[Recognizer]:
+        return iter(self.recognizers)
+
+    def types(self) -> list[str]:
+        return list(dict.fromkeys(r.type for r in self.recognizers))
+
+    def type_label(self, type_id: str) -> str:
+        if type_id in TYPES:
+            return TYPES[type_id].label
+        for rec in self.recognizers:
+            if rec.type == type_id and rec.label:
+                return rec.label
+        return type_id
+
+    def custom(self, type_id: str) -> Recognizer | None:
+        """The first recognizer that declares metadata for a custom (non-vocabulary) type."""
+        if type_id in TYPES:
+            return None
+        return next((r for r in self.recognizers if r.type == type_id), None)

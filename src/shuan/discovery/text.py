@@ -1,0 +1,96 @@
+"""Spans in free text (`shuan detect`): the same recognizers and validators as the column engine.
+
+Candidates are found per line with each recognizer's text regex (Python's engine, for offsets and
+look-around boundaries); all candidates of a recognizer are then validated in one vectorized call.
+Overlaps are resolved by score, then by length: an 18-digit ID number is not also a bank card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from shuan.discovery import normalize
+from shuan.discovery.recognizer import Recognizer
+from shuan.discovery.registry import Registry
+from shuan.discovery.validators import VALIDATORS
+
+CONTEXT_WINDOW = 16
+
+
+@dataclass(frozen=True)
+class Span:
+    type: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+    def as_json(self) -> dict[str, object]:
+        return {"type": self.type, "start": self.start, "end": self.end, "text": self.text, "score": self.score}
+
+
+class TextDetector:
+    def __init__(self, registry: Registry) -> None:
+        self.recs: list[Recognizer] = [r for r in registry if r.python_text_regex is not None]
+
+    def detect(self, lines: Sequence[str]) -> list[list[Span]]:
+        found: list[list[Span]] = [[] for _ in lines]
+        for rec in self.recs:
+            regex = rec.python_text_regex
+            assert regex is not None
+            where: list[tuple[int, int, int]] = []
+            texts: list[str] = []
+            for li, line in enumerate(lines):
+                for m in regex.finditer(line):
+                    s, e = m.span("v") if "v" in regex.groupindex else m.span()
+                    where.append((li, s, e))
+                    texts.append(line[s:e])
+            if not texts:
+                continue
+            ok = _validate(rec, pl.Series("v", texts, dtype=pl.Utf8))
+            for (li, s, e), text, good in zip(where, texts, ok, strict=True):
+                if good:
+                    found[li].append(Span(rec.type, s, e, text, _span_score(rec, lines[li], s)))
+        return [_resolve(spans) for spans in found]
+
+
+def _validate(rec: Recognizer, cand: pl.Series) -> list[bool]:
+    v = normalize.apply_ops(normalize.base_keep(cand), rec.normalize)
+    if rec.dictionary:
+        shape = v.is_in(rec.dictionary)
+    elif rec.full_pattern is not None:
+        shape = v.str.contains(rec.full_pattern)
+    else:
+        shape = v.str.len_chars() > 0
+    shape = shape.fill_null(False)
+    if rec.validator:
+        idx = shape.arg_true()
+        if idx.len():
+            valid = VALIDATORS[rec.validator](v.gather(idx)).to_list()
+            out = [False] * v.len()
+            for j, good in zip(idx.to_list(), valid, strict=True):
+                out[j] = bool(good)
+            return out
+        return [False] * v.len()
+    return [bool(x) for x in shape.to_list()]
+
+
+def _span_score(rec: Recognizer, line: str, start: int) -> float:
+    score = rec.score
+    if rec.context:
+        window = line[max(0, start - CONTEXT_WINDOW) : start]
+        if any(word in window for word in rec.context):
+            score = min(0.99, score + 0.05)
+    return round(score, 2)
+
+
+def _resolve(spans: list[Span]) -> list[Span]:
+    """Keep non-overlapping spans, preferring higher scores, then longer spans; output in order."""
+    chosen: list[Span] = []
+    for sp in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start), s.start)):
+        if all(sp.end <= c.start or sp.start >= c.end for c in chosen):
+            chosen.append(sp)
+    return sorted(chosen, key=lambda s: s.start)

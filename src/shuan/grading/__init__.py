@@ -1,0 +1,1 @@
+"""Classification (category tree) and grading (schemes as YAML data, rules with reasons)."""

@@ -1,0 +1,198 @@
+"""The 分类分级清单: XLSX (Chinese headings, level colours), CSV (UTF-8 with BOM for Excel) and JSON.
+
+Every export is written to a temporary file beside the target and renamed into place, so a failed
+export never leaves a partial file that looks complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import xlsxwriter
+
+from shuan.discovery.vocabulary import TYPES
+from shuan.errors import ShuanError, UsageError
+from shuan.grading.scheme import load_scheme
+from shuan.inventory.persist import InventoryRow
+from shuan.inventory.scan import ScanReport
+from shuan.messages import msg
+
+FORMATS = ("xlsx", "csv", "json")
+
+
+@dataclass
+class ExportColumn:
+    name: str
+    level: int
+    level_label: str
+    types: list[str]
+    type_labels: list[str]
+    pi_categories: list[str]
+    sensitive: list[str]
+    scores: list[float]
+    ratios: list[float]
+    evidence: list[str]
+    note: str | None = None
+
+
+@dataclass
+class ExportTable:
+    source: str
+    scan_id: int | None
+    scanned_at: str
+    scheme: str
+    name: str
+    rows: int
+    level: int
+    level_label: str
+    color: str
+    category: str
+    reasons: list[str]
+    columns: list[ExportColumn] = field(default_factory=list)
+
+
+def _column(name: str, level: int, label: str, types: list[dict[str, Any]], note: str | None) -> ExportColumn:
+    ids = [t["type"] for t in types]
+    return ExportColumn(
+        name, level, label, ids,
+        [TYPES[i].label if i in TYPES else i for i in ids],
+        sorted({TYPES[i].pi_category for i in ids if i in TYPES and TYPES[i].pi_category}),  # type: ignore[misc]
+        sorted({TYPES[i].sensitive for i in ids if i in TYPES and TYPES[i].sensitive}),  # type: ignore[misc]
+        [t["score"] for t in types], [t["ratio"] for t in types], [t["evidence"] for t in types], note,
+    )
+
+
+def from_report(report: ScanReport, scan_id: int | None = None) -> list[ExportTable]:
+    scheme = report.scheme
+    out = []
+    for t in report.tables:
+        et = ExportTable(report.source, scan_id, report.started_at.isoformat(timespec="seconds"), scheme.id, t.name,
+                         t.rows, t.level, t.level_label, scheme.level(t.level).color, t.category, t.reasons)
+        et.columns = [_column(c.name, c.level, scheme.label(c.level), c.types, c.note) for c in t.columns]
+        out.append(et)
+    return out
+
+
+def from_store(rows: list[InventoryRow]) -> list[ExportTable]:
+    out = []
+    for r in rows:
+        scheme = load_scheme(r.scheme)
+        grade = next(g for g in r.table.grades if g.scheme == r.scheme)
+        et = ExportTable(r.source, r.scan_id, r.scanned_at.isoformat(timespec="seconds"), r.scheme, r.table.name,
+                         r.table.rows, grade.level, grade.label, scheme.level(grade.level).color, r.table.category,
+                         list(grade.reasons))
+        for c in r.table.columns:
+            types = [{"type": d.type, "score": d.score, "ratio": d.ratio, "evidence": d.evidence} for d in c.detections]
+            et.columns.append(_column(c.name, c.level, scheme.label(c.level), types, c.note))
+        out.append(et)
+    return out
+
+
+@contextmanager
+def atomic_output(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
+    """Write to a temp file in the same directory, fsync, then rename over `path`."""
+    path = path.expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise ShuanError("export.write", path=str(path), reason=exc.strerror or str(exc)) from exc
+    try:
+        with os.fdopen(fd, mode, **({"encoding": "utf-8-sig", "newline": ""} if "b" not in mode else {})) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export(tables: list[ExportTable], path: Path, fmt: str | None = None) -> Path:
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise UsageError("export.format", fmt=fmt or "?")
+    try:
+        if fmt == "json":
+            with atomic_output(path, "w") as fh:
+                json.dump({"tables": [asdict(t) for t in tables]}, fh, ensure_ascii=False, indent=2)
+        elif fmt == "csv":
+            with atomic_output(path, "w") as fh:
+                _write_csv(tables, fh)
+        else:
+            with atomic_output(path, "wb") as fh:
+                _write_xlsx(tables, fh)
+    except OSError as exc:
+        raise ShuanError("export.write", path=str(path), reason=exc.strerror or str(exc)) from exc
+    return path
+
+
+def _column_headings() -> list[str]:
+    return [msg("col.source"), msg("col.table"), msg("col.column"), msg("col.level"), msg("col.types"),
+            msg("col.pi"), msg("col.sensitive_pi"), msg("col.score"), msg("col.ratio"), msg("col.evidence")]
+
+
+def _column_row(t: ExportTable, c: ExportColumn) -> list[Any]:
+    return [t.source, t.name, c.name, c.level_label, "、".join(c.type_labels), "、".join(c.pi_categories),
+            "、".join(c.sensitive), max(c.scores, default=""), max(c.ratios, default=""), "；".join(c.evidence)]
+
+
+def _write_csv(tables: list[ExportTable], fh: IO[str]) -> None:
+    w = csv.writer(fh)
+    w.writerow(_column_headings() + [msg("col.category"), msg("col.scheme")])
+    for t in tables:
+        for c in t.columns:
+            w.writerow(_column_row(t, c) + [t.category, t.scheme])
+
+
+def _write_xlsx(tables: list[ExportTable], fh: IO[bytes]) -> None:
+    wb = xlsxwriter.Workbook(fh, {"in_memory": True})
+    head = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1,
+                          "text_wrap": True, "valign": "vcenter"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    level_fmt: dict[str, Any] = {}
+
+    def level_cell(color: str) -> Any:
+        if color not in level_fmt:
+            level_fmt[color] = wb.add_format({"bg_color": color, "font_color": "#FFFFFF", "bold": True,
+                                              "align": "center", "valign": "top", "border": 1})
+        return level_fmt[color]
+
+    ws = wb.add_worksheet(msg("inventory.tables_sheet"))
+    headings = [msg("col.source"), msg("col.table"), msg("col.category"), msg("col.rows"), msg("col.level"),
+                msg("col.types"), msg("col.reasons"), msg("col.scheme"), msg("col.scanned_at")]
+    ws.write_row(0, 0, headings, head)
+    for r, t in enumerate(tables, start=1):
+        labels = sorted({lbl for c in t.columns for lbl in c.type_labels})
+        ws.write_row(r, 0, [t.source, t.name, t.category, t.rows], wrap)
+        ws.write(r, 4, t.level_label, level_cell(t.color))
+        ws.write_row(r, 5, ["、".join(labels), "\n".join(t.reasons), t.scheme, t.scanned_at], wrap)
+    for i, width in enumerate([28, 24, 22, 10, 10, 30, 70, 14, 20]):
+        ws.set_column(i, i, width)
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, max(1, len(tables)), len(headings) - 1)
+
+    wc = wb.add_worksheet(msg("inventory.columns_sheet"))
+    wc.write_row(0, 0, _column_headings(), head)
+    r = 1
+    for t in tables:
+        for c in t.columns:
+            row = _column_row(t, c)
+            wc.write_row(r, 0, row[:3], wrap)
+            color = load_scheme(t.scheme).level(c.level).color
+            wc.write(r, 3, row[3], level_cell(color))
+            wc.write_row(r, 4, row[4:], wrap)
+            r += 1
+    for i, width in enumerate([28, 24, 20, 10, 22, 18, 18, 8, 9, 70]):
+        wc.set_column(i, i, width)
+    wc.freeze_panes(1, 3)
+    wc.autofilter(0, 0, max(1, r - 1), 9)
+    wb.close()

@@ -1,0 +1,108 @@
+"""Save a scan in one transaction (nothing half-written) and read inventories back for export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
+
+from shuan.errors import StoreError
+from shuan.grading.scheme import load_scheme
+from shuan.inventory.scan import ScanReport
+from shuan.store.db import Store
+from shuan.store.models import (
+    ColumnAsset,
+    Detection,
+    Grade,
+    ScanError,
+    ScanRun,
+    SourceRecord,
+    TableAsset,
+)
+
+
+def _kind(display: str) -> str:
+    return display.split(":", 1)[0].split("+", 1)[0] if "://" in display else "file"
+
+
+def save_scan(store: Store, report: ScanReport) -> int:
+    """Persist the whole scan atomically; returns the scan id. Raises StoreError on any failure."""
+    scheme = report.scheme
+    try:
+        with store.transaction() as s:
+            src = s.scalar(select(SourceRecord).where(SourceRecord.display == report.source))
+            if src is None:
+                src = SourceRecord(display=report.source, kind=_kind(report.source), created_at=datetime.now(UTC))
+                s.add(src)
+            run = ScanRun(source=src, scheme=scheme.id, mode=report.mode, sample_rows=report.sample_rows,
+                          started_at=report.started_at, finished_at=report.finished_at or datetime.now(UTC),
+                          status="completed" if not report.errors else "partial",
+                          table_count=len(report.tables), error_count=len(report.errors))
+            s.add(run)
+            for t in report.tables:
+                ta = TableAsset(scan=run, name=t.name, rows=t.rows, sampled_rows=t.sampled_rows,
+                                category=t.category, warnings=t.warnings)
+                ta.grades.append(Grade(scheme=scheme.id, level=t.level, label=t.level_label, reasons=t.reasons,
+                                       derived=False))
+                for other, table in scheme.mapping.items():
+                    if t.level in table:
+                        mapped = table[t.level]
+                        try:
+                            label = load_scheme(other).label(mapped)
+                        except Exception:  # noqa: BLE001 - a mapping to an unknown scheme is skipped
+                            continue
+                        ta.grades.append(Grade(scheme=other, level=mapped, label=label, derived=True,
+                                               reasons=[f"由 {scheme.id} {t.level_label} 按方案映射"]))
+                for i, c in enumerate(t.columns):
+                    ca = ColumnAsset(ordinal=i, name=c.name, level=c.level, reason=c.reason, note=c.note)
+                    for h in c.types:
+                        ca.detections.append(Detection(type=h["type"], score=h["score"], ratio=h["ratio"],
+                                                       evidence=h["evidence"]))
+                    ta.columns.append(ca)
+                s.add(ta)
+            for e in report.errors:
+                s.add(ScanError(scan=run, table=e["table"], error=e["error"]))
+            s.flush()
+            return run.id
+    except SQLAlchemyError as exc:
+        raise StoreError("store.write", reason=str(exc).splitlines()[0]) from exc
+
+
+@dataclass
+class InventoryRow:
+    source: str
+    scan_id: int
+    scanned_at: datetime
+    scheme: str
+    table: TableAsset
+
+
+def latest_inventory(store: Store, scan_id: int | None = None) -> list[InventoryRow]:
+    """Tables of the given scan, or of the latest scan of every source."""
+    with store.sessions() as s:
+        if scan_id is not None:
+            runs = list(s.scalars(select(ScanRun).where(ScanRun.id == scan_id)))
+            if not runs:
+                raise StoreError("store.scan_not_found", scan=scan_id)
+        else:
+            runs = []
+            for src in s.scalars(select(SourceRecord).order_by(SourceRecord.id)):
+                run = s.scalar(select(ScanRun).where(ScanRun.source_id == src.id).order_by(ScanRun.id.desc()).limit(1))
+                if run is not None:
+                    runs.append(run)
+            if not runs:
+                raise StoreError("store.no_scan")
+        out: list[InventoryRow] = []
+        for run in runs:
+            tables = s.scalars(
+                select(TableAsset).where(TableAsset.scan_id == run.id).order_by(TableAsset.name).options(
+                    selectinload(TableAsset.columns).selectinload(ColumnAsset.detections),
+                    selectinload(TableAsset.grades),
+                )
+            ).all()
+            for t in tables:
+                out.append(InventoryRow(run.source.display, run.id, run.started_at, run.scheme, t))
+        return out

@@ -1,0 +1,154 @@
+"""The message catalogue: every user-facing sentence, Chinese first, English following.
+
+Code looks messages up by key (`msg("source.missing", path=...)`); the language comes from
+SHUAN_LANG (``zh`` default, ``en``). A test checks that every key has both languages and that
+every key used in the code exists here.
+"""
+
+from __future__ import annotations
+
+import os
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # sources
+    "source.missing": ("数据源不存在：{path}", "source does not exist: {path}"),
+    "source.unreadable": ("无法读取数据源 {path}：{reason}", "cannot read source {path}: {reason}"),
+    "source.unsupported": (
+        "不支持的数据源类型：{path}（支持 csv、tsv、xlsx、parquet、json、jsonl、SQLite 文件、目录或数据库 URL）",
+        "unsupported source: {path} (csv, tsv, xlsx, parquet, json, jsonl, SQLite file, directory or database URL)",
+    ),
+    "source.empty_dir": ("目录中没有可扫描的数据文件：{path}", "no scannable data files in directory: {path}"),
+    "source.db_connect": ("无法连接数据库 {url}：{reason}", "cannot connect to database {url}: {reason}"),
+    "source.db_url": ("数据库 URL 无效：{url}", "invalid database URL: {url}"),
+    "table.read": ("读取表 {table} 失败：{reason}", "failed to read table {table}: {reason}"),
+    "table.encoding": (
+        "表 {table} 的字符编码无法识别（已尝试 {tried}）",
+        "cannot determine the encoding of table {table} (tried {tried})",
+    ),
+    "table.empty": ("表 {table} 为空", "table {table} is empty"),
+    "table.csv_malformed": (
+        "表 {table} 第 {line} 行格式错误：{reason}",
+        "table {table} line {line} is malformed: {reason}",
+    ),
+    "source.db_auth": (
+        "数据库 {url} 拒绝登录：用户名或密码错误，或该用户无权访问",
+        "database {url} refused the login: wrong user name or password, or no access for this user",
+    ),
+    "source.db_unknown_database": ("数据库不存在：{database}（{url}）", "database does not exist: {database} ({url})"),
+    "source.db_unreachable": (
+        "无法连接数据库服务器 {url}（服务器不可达、端口未开放或主机名无法解析）：{reason}",
+        "cannot reach the database server {url} (server down, port closed or unknown host): {reason}",
+    ),
+    "source.db_driver": ("缺少数据库驱动 {driver}，无法打开 {url}", "database driver {driver} is not installed, cannot open {url}"),
+    "table.unknown": ("数据源中没有表 {table}", "no table {table} in this source"),
+    "table.encoding_mixed": (
+        "表 {table} 的字符编码有误或混用了多种编码：按 {encoding} 解码失败",
+        "table {table} has a wrong or mixed character encoding: decoding as {encoding} failed",
+    ),
+    "table.binary": ("表 {table} 不是文本文件（含二进制内容）", "table {table} is not a text file (binary content)"),
+    "table.cell_too_large": (
+        "表 {table} 中有单元格（或一行）超过 {size} MB，无法读取；请检查引号是否配对",
+        "table {table} has a cell (or row) larger than {size} MB and cannot be read; check that quotes are balanced",
+    ),
+    "table.rows_skipped": (
+        "表 {table} 有 {count} 行的字段数与表头不符，已跳过（第一处在第 {line} 行）",
+        "table {table}: skipped {count} rows whose field count does not match the header (first at line {line})",
+    ),
+    "table.json_shape": (
+        "表 {table} 不是 JSON 对象数组，也不是每行一个 JSON 对象：{reason}",
+        "table {table} is neither a JSON array of objects nor one JSON object per line: {reason}",
+    ),
+    "table.json_skipped": (
+        "表 {table} 有 {count} 行不是有效的 JSON 对象，已跳过（第一处在第 {line} 行）",
+        "table {table}: skipped {count} lines that are not valid JSON objects (first at line {line})",
+    ),
+    "table.json_not_object": (
+        "表 {table} 的第 {index} 条记录不是 JSON 对象（每条记录应为 {{\"字段\": 值, …}}）",
+        "table {table}: record {index} is not a JSON object (each record must be {{\"field\": value, …}})",
+    ),
+    "table.denied": ("无权读取表 {table}：{reason}", "no permission to read table {table}: {reason}"),
+    "table.values_nulled": (
+        "表 {table} 字段 {column} 有 {count} 个值无法按 {type} 类型读取，已按空值处理",
+        "table {table} column {column}: {count} values could not be read as {type} and were treated as null",
+    ),
+    "table.cells_outside_header": (
+        "表 {table} 有 {count} 行在表头以外的列中有内容，这些内容已忽略",
+        "table {table}: {count} rows have content in columns beyond the header; that content was ignored",
+    ),
+    # recognizers
+    "recognizer.file": ("自定义识别器文件 {path} 无效：{reason}", "custom recognizer file {path} is invalid: {reason}"),
+    "recognizer.regex": (
+        "识别器 {name} 的正则表达式无效：{pattern}（{reason}）",
+        "recognizer {name} has an invalid regular expression: {pattern} ({reason})",
+    ),
+    "recognizer.field": ("识别器 {name} 字段 {field} 错误：{reason}", "recognizer {name} field {field}: {reason}"),
+    "recognizer.duplicate": ("识别器类型重复：{name}", "duplicate recognizer type: {name}"),
+    "recognizer.validator": (
+        "识别器 {name} 引用了未知的校验器 {validator}（可用：{known}）",
+        "recognizer {name} refers to unknown validator {validator} (known: {known})",
+    ),
+    # grading
+    "scheme.unknown": ("未知的分级方案：{name}（可用：{known}）", "unknown grading scheme: {name} (known: {known})"),
+    "scheme.invalid": ("分级方案 {name} 无效：{reason}", "grading scheme {name} is invalid: {reason}"),
+    # store
+    "store.open": ("无法打开清单库 {url}：{reason}", "cannot open the inventory store {url}: {reason}"),
+    "store.write": ("写入清单库失败，本次扫描未保存：{reason}", "writing the inventory store failed, scan not saved: {reason}"),
+    "store.no_scan": ("清单库中还没有扫描记录", "the inventory store has no scan yet"),
+    "store.scan_not_found": ("找不到扫描记录：{scan}", "scan not found: {scan}"),
+    # export
+    "export.format": ("不支持的导出格式：{fmt}（支持 xlsx、csv、json）", "unsupported export format: {fmt} (xlsx, csv, json)"),
+    "export.write": ("无法写入导出文件 {path}：{reason}", "cannot write export file {path}: {reason}"),
+    # detect
+    "detect.input": ("无法读取输入 {path}：{reason}", "cannot read input {path}: {reason}"),
+    # cli
+    "cli.sample_size": ("抽样行数必须为正整数：{value}", "sample size must be a positive integer: {value}"),
+    "cli.error_prefix": ("错误", "error"),
+    "scan.summary": (
+        "扫描完成：{tables} 张表，{sensitive} 张含敏感数据，{errors} 个错误",
+        "scan finished: {tables} tables, {sensitive} with sensitive data, {errors} errors",
+    ),
+    "scan.saved": ("扫描结果已保存到清单库（扫描编号 {scan}）", "scan saved to the inventory store (scan {scan})"),
+    "export.done": ("分类分级清单已写入：{path}", "classification and grading inventory written to: {path}"),
+    "demo.title": ("数安演示：{city}政务数据分类分级", "shuan demo: government data classification for {city}"),
+    "demo.sources": ("演示数据：{path}", "demo data: {path}"),
+    # table headings (inventory output)
+    "col.table": ("表名", "table"),
+    "col.rows": ("行数", "rows"),
+    "col.level": ("级别", "level"),
+    "col.types": ("敏感类型", "sensitive types"),
+    "col.reasons": ("定级理由", "reasons"),
+    "col.source": ("数据源", "source"),
+    "col.column": ("字段", "column"),
+    "col.category": ("数据分类", "category"),
+    "col.score": ("置信度", "score"),
+    "col.ratio": ("命中比例", "ratio"),
+    "col.evidence": ("依据", "evidence"),
+    "col.pi": ("个人信息", "personal information"),
+    "col.sensitive_pi": ("敏感个人信息", "sensitive personal information"),
+    "col.scheme": ("分级方案", "scheme"),
+    "col.scanned_at": ("扫描时间", "scanned at"),
+    "col.error": ("错误", "error"),
+    "inventory.title": ("分类分级清单", "classification and grading inventory"),
+    "inventory.tables_sheet": ("表级清单", "tables"),
+    "inventory.columns_sheet": ("字段级清单", "columns"),
+    "inventory.errors_sheet": ("扫描错误", "errors"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+}
+
+
+def language() -> str:
+    lang = os.environ.get("SHUAN_LANG", "zh").lower()
+    return "en" if lang.startswith("en") else "zh"
+
+
+def msg(key: str, /, **params: object) -> str:
+    """Render message `key` in the current language; unknown keys render as the key itself."""
+    entry = CATALOGUE.get(key)
+    if entry is None:
+        return key
+    text = entry[1] if language() == "en" else entry[0]
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text

@@ -1,0 +1,84 @@
+"""Engine and session for the store; the schema is created and upgraded by Alembic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from shuan.errors import StoreError
+
+
+def masked(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+def _normalize(url: str) -> str:
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("mysql://"):
+        return "mysql+pymysql://" + url.removeprefix("mysql://")
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.close()
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("shuan.store").joinpath("migrations")))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = _normalize(url)
+        try:
+            u = make_url(self.url)
+            if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:"):
+                Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(self.url, future=True)
+            if u.get_backend_name() == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+        except (ArgumentError, OSError, ImportError) as exc:
+            raise StoreError("store.open", url=masked(url), reason=str(exc)) from exc
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the latest revision."""
+        try:
+            command.upgrade(alembic_config(self.engine), "head")
+        except SQLAlchemyError as exc:
+            raise StoreError("store.open", url=masked(self.url), reason=str(exc).splitlines()[0]) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: everything commits together or nothing does."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    store = Store(url)
+    if migrate:
+        store.migrate()
+    return store
