@@ -19,7 +19,7 @@ def check(fn: v.Validator, values: list[str]) -> list[bool]:
 
 def ref_id_check(body17: str) -> str:
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return "10X98765432"[sum(int(c) * w for c, w in zip(body17, weights)) % 11]
+    return "10X98765432"[sum(int(c) * w for c, w in zip(body17, weights, strict=False)) % 11]
 
 
 def ref_luhn_complete(partial: str) -> str:
@@ -38,11 +38,11 @@ def ref_uscc_complete(first16: str) -> str:
     """Append the organisation-code check (pos 17) and the GB 32100 check (pos 18)."""
     org = first16[8:16]
     val = {**{str(i): i for i in range(10)}, **{chr(65 + i): 10 + i for i in range(26)}}
-    s = sum(val[c] * w for c, w in zip(org, [3, 7, 9, 10, 5, 8, 4, 2]))
+    s = sum(val[c] * w for c, w in zip(org, [3, 7, 9, 10, 5, 8, 4, 2], strict=False))
     c17 = 11 - s % 11
     c17s = "X" if c17 == 10 else "0" if c17 == 11 else str(c17)
     body = first16 + c17s
-    s2 = sum(USCC_ALPHA.index(c) * w for c, w in zip(body, [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]))
+    s2 = sum(USCC_ALPHA.index(c) * w for c, w in zip(body, [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], strict=False))
     return body + USCC_ALPHA[(31 - s2 % 31) % 31]
 
 

@@ -20,8 +20,8 @@ from pydantic import ValidationError
 from shuan.discovery import lexicon
 from shuan.discovery.address import admin_alternation
 from shuan.discovery.names import given_char_class, surname_alternation
-from shuan.discovery.trie import trie_regex
 from shuan.discovery.recognizer import Recognizer, RecognizerFile
+from shuan.discovery.trie import trie_regex
 from shuan.discovery.vocabulary import TYPES
 from shuan.errors import ConfigError
 

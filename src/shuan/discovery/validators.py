@@ -25,13 +25,15 @@ def char_matrix(values: pl.Series, width: int) -> np.ndarray:
     if values.len() == 0:
         return np.zeros((0, width), dtype=np.uint8)
     joined = values.str.join("").item()
-    return np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, width)
+    matrix: np.ndarray = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, width)
+    return matrix
 
 
 def _digits_value(m: np.ndarray) -> np.ndarray:
     """Integer value of a matrix of ASCII digits, row-wise."""
     weights = 10 ** np.arange(m.shape[1] - 1, -1, -1, dtype=np.int64)
-    return (m.astype(np.int64) - 48) @ weights
+    value: np.ndarray = (m.astype(np.int64) - 48) @ weights
+    return value
 
 
 def _mask(values: pl.Series, ok: np.ndarray) -> pl.Series:
@@ -47,7 +49,8 @@ def valid_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray, earliest: 
     dim = days[np.clip(month, 0, 12)] + ((month == 2) & leap)
     ordinal = year * 10000 + month * 100 + day
     not_future = ordinal <= today.year * 10000 + today.month * 100 + today.day
-    return month_ok & (day >= 1) & (day <= dim) & (year >= earliest) & not_future
+    ok: np.ndarray = month_ok & (day >= 1) & (day <= dim) & (year >= earliest) & not_future
+    return ok
 
 
 # --- 居民身份证号 GB 11643 -------------------------------------------------------------------
@@ -212,7 +215,8 @@ def ipv4(values: pl.Series) -> pl.Series:
     octets = parts.list.eval(pl.element().cast(pl.Int64, strict=False))
     in_range = octets.list.eval((pl.element() >= 0) & (pl.element() <= 255)).list.all()
     no_lead = ~values.str.contains(r"(?:^|\.)0\d")
-    return (in_range & no_lead & (values != "0.0.0.0")).fill_null(False).alias(values.name)
+    unspecified = values == "0.0.0.0"  # noqa: S104 - a value, not a bind address
+    return (in_range & no_lead & ~unspecified).fill_null(False).alias(values.name)
 
 
 def mac(values: pl.Series) -> pl.Series:

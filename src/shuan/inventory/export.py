@@ -106,7 +106,8 @@ def atomic_output(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     except OSError as exc:
         raise ShuanError("export.write", path=str(path), reason=exc.strerror or str(exc)) from exc
     try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8-sig", "newline": ""} if "b" not in mode else {})) as fh:
+        text = "b" not in mode
+        with os.fdopen(fd, mode, encoding="utf-8-sig" if text else None, newline="" if text else None) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from shuan.errors import StoreError
-from shuan.grading.scheme import load_scheme
+from shuan.grading.scheme import builtin_ids, load_scheme
 from shuan.inventory.scan import ScanReport
 from shuan.store.db import Store
 from shuan.store.models import (
@@ -50,10 +50,9 @@ def save_scan(store: Store, report: ScanReport) -> int:
                 for other, table in scheme.mapping.items():
                     if t.level in table:
                         mapped = table[t.level]
-                        try:
-                            label = load_scheme(other).label(mapped)
-                        except Exception:  # noqa: BLE001 - a mapping to an unknown scheme is skipped
-                            continue
+                        if other not in builtin_ids():
+                            continue  # a mapping to a scheme this installation does not know
+                        label = load_scheme(other).label(mapped)
                         ta.grades.append(Grade(scheme=other, level=mapped, label=label, derived=True,
                                                reasons=[f"由 {scheme.id} {t.level_label} 按方案映射"]))
                 for i, c in enumerate(t.columns):
