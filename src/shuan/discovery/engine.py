@@ -23,6 +23,7 @@ from shuan.discovery.validators import VALIDATORS, resident_id_birth
 
 TEXT_MIN_LENGTH = 12  # mean characters per value above which a column is also searched as free text
 TEXT_MIN_RATIO = 0.05  # share of rows that must hold a type for a free-text column to list it
+PROSE_SHARE = 0.3  # share of values with CJK/whitespace for a long column to count as free text
 LIVE_CHECK_ROWS = 2000  # in a full scan, recognizers with no hit in the first batch are dropped
 
 
@@ -59,6 +60,7 @@ class _ColumnAcc:
     value: dict[int, _RecStats] = field(default_factory=dict)  # recognizer index -> stats
     text: dict[int, _RecStats] = field(default_factory=dict)
     text_rows: int = 0  # rows searched as free text
+    prose: int = 0  # values with CJK characters or whitespace (free text rather than codes)
     live: set[int] | None = None
     id_birth_match: int = 0
     id_birth_rows: int = 0
@@ -118,6 +120,7 @@ class ColumnClassifier:
         acc.non_null += n
         lengths = values.str.len_chars()
         acc.chars += int(lengths.sum() or 0)
+        acc.prose += int(values.str.contains(r"[\u4e00-\u9fff\s]").sum())
         header = self._header[acc.name]
         candidates = range(len(self.recs)) if acc.live is None else sorted(acc.live)
         by_ops: dict[tuple[str, ...], pl.Series] = {}
@@ -136,7 +139,7 @@ class ColumnClassifier:
                 st.valid += valid
                 st.example = st.example or example
                 hit.add(i)
-        texty = acc.chars / max(acc.non_null, 1) >= TEXT_MIN_LENGTH
+        texty = acc.chars / max(acc.non_null, 1) >= TEXT_MIN_LENGTH and acc.prose >= PROSE_SHARE * acc.non_null
         if texty:
             acc.text_rows += n
             for i in candidates:
@@ -300,6 +303,9 @@ def _evaluate_text(rec: Recognizer, values: pl.Series) -> tuple[int, str | None]
     if frame.height == 0:
         return 0, None
     cand = frame.get_column("m").str.extract(rec.core_text_pattern, 1)
+    # a candidate that is the whole value is value-mode evidence, not free text
+    whole = cand == values.gather(frame.get_column("row"))
+    frame, cand = frame.filter(~whole.fill_null(False)), cand.filter(~whole.fill_null(False))
     cand = normalize.apply_ops(cand.fill_null(""), rec.normalize)
     if rec.full_pattern is not None and not rec.dictionary:
         shape = cand.str.contains(rec.full_pattern)

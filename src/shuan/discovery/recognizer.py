@@ -56,6 +56,11 @@ class Recognizer(BaseModel):
     column_negative: list[str] = Field(default_factory=list, description="column-name regexes that argue against")
     context: list[str] = Field(default_factory=list, description="words near a span that raise confidence")
     text: bool = Field(default=True, description="search free text for this type")
+    span_stop_words: list[str] = Field(
+        default_factory=list,
+        description="words that may not start inside a span: a span whose last character begins one of "
+        "them in the text ends one character earlier (张伟来电 → 张伟)",
+    )
     max_length: int = Field(default=64, gt=0, description="longest value considered")
 
     @field_validator("patterns", "column_hints", "column_negative")

@@ -46,6 +46,7 @@ class TextDetector:
             for li, line in enumerate(lines):
                 for m in regex.finditer(line):
                     s, e = m.span("v") if "v" in regex.groupindex else m.span()
+                    e = _trim(rec, line, s, e)
                     where.append((li, s, e))
                     texts.append(line[s:e])
             if not texts:
@@ -55,6 +56,15 @@ class TextDetector:
                 if good:
                     found[li].append(Span(rec.type, s, e, text, _span_score(rec, lines[li], s)))
         return [_resolve(spans) for spans in found]
+
+
+def _trim(rec: Recognizer, line: str, start: int, end: int) -> int:
+    """End the span before a stop word that its last character begins (e.g. 来 of 来电)."""
+    if rec.span_stop_words and end - start > 2:
+        tail = line[end - 1 : end + 3]
+        if any(tail.startswith(w) for w in rec.span_stop_words):
+            return end - 1
+    return end
 
 
 def _validate(rec: Recognizer, cand: pl.Series) -> list[bool]:

@@ -97,7 +97,7 @@ def from_store(rows: list[InventoryRow]) -> list[ExportTable]:
 
 
 @contextmanager
-def atomic_output(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
+def atomic_output(path: Path, mode: str = "wb", encoding: str = "utf-8") -> Iterator[IO[Any]]:
     """Write to a temp file in the same directory, fsync, then rename over `path`."""
     path = path.expanduser()
     try:
@@ -107,7 +107,7 @@ def atomic_output(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
         raise ShuanError("export.write", path=str(path), reason=exc.strerror or str(exc)) from exc
     try:
         text = "b" not in mode
-        with os.fdopen(fd, mode, encoding="utf-8-sig" if text else None, newline="" if text else None) as fh:
+        with os.fdopen(fd, mode, encoding=encoding if text else None, newline="" if text else None) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -126,7 +126,7 @@ def export(tables: list[ExportTable], path: Path, fmt: str | None = None) -> Pat
             with atomic_output(path, "w") as fh:
                 json.dump({"tables": [asdict(t) for t in tables]}, fh, ensure_ascii=False, indent=2)
         elif fmt == "csv":
-            with atomic_output(path, "w") as fh:
+            with atomic_output(path, "w", encoding="utf-8-sig") as fh:  # BOM: Excel opens it as UTF-8
                 _write_csv(tables, fh)
         else:
             with atomic_output(path, "wb") as fh:

@@ -1,0 +1,146 @@
+"""The CLI contracts (DESIGN.md §4) and bad-input behaviour, run in-process."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from shuan.cli.main import main
+from tests.discovery.test_engine import NAMES, ids, mobiles
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def people_csv(tmp_path: Path) -> Path:
+    idn, ph = ids(60), mobiles(60)
+    lines = ["姓名,公民身份号码,联系电话,户籍地址,登记日期"]
+    for i in range(60):
+        lines.append(f"{NAMES[i % len(NAMES)]},{idn[i]},{ph[i]},济宁市任城区古槐路{i + 1}号,2023-01-{i % 28 + 1:02d}")
+    path = tmp_path / "hj_rkxx.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_scan_json_contract(capsys: pytest.CaptureFixture[str], people_csv: Path) -> None:
+    code, out, _ = run(capsys, "scan", str(people_csv), "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["scheme"] == "jining-2020" and doc["errors"] == []
+    [table] = doc["tables"]
+    assert table["name"] == "hj_rkxx" and table["rows"] == 60
+    assert table["level"] == 2 and table["level_label"] == "二级" and table["reasons"]
+    by_name = {c["name"]: c for c in table["columns"]}
+    assert [t["type"] for t in by_name["公民身份号码"]["types"]] == ["cn_resident_id"]
+    assert by_name["登记日期"]["types"] == []
+    for col in table["columns"]:
+        assert isinstance(col["level"], int)
+        for t in col["types"]:
+            assert set(t) >= {"type", "score", "ratio", "evidence"}
+            assert 0 <= t["score"] <= 1 and 0 <= t["ratio"] <= 1
+
+
+@pytest.mark.parametrize("scheme", ["gbt43697-2024", "zj-db33-2021"])
+def test_scan_other_schemes(capsys: pytest.CaptureFixture[str], people_csv: Path, scheme: str) -> None:
+    code, out, _ = run(capsys, "scan", str(people_csv), "--format", "json", "--scheme", scheme, "--no-save")
+    doc = json.loads(out)
+    assert code == 0 and doc["scheme"] == scheme
+    assert doc["tables"][0]["level"] >= 3
+
+
+def test_scan_table_output_and_store(capsys: pytest.CaptureFixture[str], people_csv: Path, isolated_home: Path) -> None:
+    code, out, err = run(capsys, "scan", str(people_csv))
+    assert code == 0
+    assert "hj_rkxx" in out and "二级" in out
+    assert "扫描编号" in err
+    with sqlite3.connect(isolated_home / "shuan.db") as db:
+        assert db.execute("select count(*) from table_assets").fetchone() == (1,)
+        assert db.execute("select count(*) from detections").fetchone()[0] >= 4
+
+
+def test_export_from_store(capsys: pytest.CaptureFixture[str], people_csv: Path, tmp_path: Path) -> None:
+    assert run(capsys, "scan", str(people_csv))[0] == 0
+    for fmt in ("xlsx", "csv", "json"):
+        target = tmp_path / f"inv.{fmt}"
+        code, _, err = run(capsys, "export", str(target))
+        assert code == 0 and target.exists(), err
+    rows = (tmp_path / "inv.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("数据源,表名,字段,级别")
+    assert len(rows) == 1 + 5
+    assert json.loads((tmp_path / "inv.json").read_text(encoding="utf-8"))["tables"][0]["level"] == 2
+
+
+def test_export_without_scan_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "export", str(tmp_path / "x.xlsx"))
+    assert code != 0 and "还没有扫描记录" in err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_detect_jsonl_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    idn = ids(1)[0]
+    text = tmp_path / "t.txt"
+    text.write_text(f"市民张伟来电，手机13812345678，身份证{idn}。\n\n无敏感信息的一行\n", encoding="utf-8")
+    code, out, _ = run(capsys, "detect", str(text), "--format", "jsonl")
+    assert code == 0
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert len(lines) == 3 and lines[1] == {"entities": []} and lines[2] == {"entities": []}
+    ents = lines[0]["entities"]
+    src = text.read_text(encoding="utf-8").splitlines()[0]
+    got = {(e["type"], e["text"]) for e in ents}
+    assert {("cn_mobile", "13812345678"), ("cn_resident_id", idn), ("person_name", "张伟")} <= got
+    for e in ents:
+        assert src[e["start"] : e["end"]] == e["text"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["scan", "/no/such/file.csv"], "/no/such/file.csv"),
+        (["scan", "{tmp}/data.unknownext"], "data.unknownext"),
+        (["scan", "postgresql://u:secret@127.0.0.1:1/db"], "127.0.0.1:1"),
+        (["scan", "{tmp}", "--scheme", "bogus"], "bogus"),
+        (["scan", "{tmp}", "--sample", "0"], "0"),
+        (["scan", "{tmp}", "--recognizers", "{tmp}/missing.yaml"], "missing.yaml"),
+        (["detect", "/no/such/input.txt"], "/no/such/input.txt"),
+    ],
+)
+def test_bad_input_one_line_error(capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str],
+                                  needle: str) -> None:
+    (tmp_path / "data.unknownext").write_text("x", encoding="utf-8")
+    (tmp_path / "ok.csv").write_text("a\n1\n", encoding="utf-8")
+    code, out, err = run(capsys, *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert code != 0
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "secret" not in err + out
+    assert "Traceback" not in err
+
+
+def test_multi_table_scan_continues_past_a_bad_table(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                    people_csv: Path) -> None:
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    (folder / "good.csv").write_text(people_csv.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "bad.parquet").write_bytes(b"not a parquet file at all")
+    (folder / "empty.csv").write_bytes(b"")
+    code, out, _ = run(capsys, "scan", str(folder), "--format", "json")
+    doc = json.loads(out)
+    assert code == 0
+    assert [t["name"] for t in doc["tables"]] == ["good"]
+    failed = {e["table"] for e in doc["errors"]}
+    assert {"bad", "empty"} <= failed
+    assert all(e["error"] and "\n" not in e["error"] for e in doc["errors"])
+
+
+def test_recognizers_and_schemes_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recognizers", "list")
+    assert code == 0 and "cn_resident_id" in out
+    code, out, _ = run(capsys, "schemes", "list")
+    assert code == 0 and "jining-2020" in out and "gbt43697-2024" in out
