@@ -34,18 +34,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "数据库 {url} 拒绝登录：用户名或密码错误，或该用户无权访问",
         "database {url} refused the login: wrong user name or password, or no access for this user",
     ),
-    "source.db_unknown_database": ("数据库不存在：{database}（{url}）", "database does not exist: {database} ({url})"),
+    "source.db_unknown_database": (
+        "数据库不存在：{database}（{url}）",
+        "database does not exist: {database} ({url})",
+    ),
     "source.db_unreachable": (
         "无法连接数据库服务器 {url}（服务器不可达、端口未开放或主机名无法解析）：{reason}",
         "cannot reach the database server {url} (server down, port closed or unknown host): {reason}",
     ),
-    "source.db_driver": ("缺少数据库驱动 {driver}，无法打开 {url}", "database driver {driver} is not installed, cannot open {url}"),
+    "source.db_driver": (
+        "缺少数据库驱动 {driver}，无法打开 {url}",
+        "database driver {driver} is not installed, cannot open {url}",
+    ),
     "table.unknown": ("数据源中没有表 {table}", "no table {table} in this source"),
     "table.encoding_mixed": (
         "表 {table} 的字符编码有误或混用了多种编码：按 {encoding} 解码失败",
         "table {table} has a wrong or mixed character encoding: decoding as {encoding} failed",
     ),
-    "table.binary": ("表 {table} 不是文本文件（含二进制内容）", "table {table} is not a text file (binary content)"),
+    "table.binary": (
+        "表 {table} 不是文本文件（含二进制内容）",
+        "table {table} is not a text file (binary content)",
+    ),
     "table.cell_too_large": (
         "表 {table} 中有单元格（或一行）超过 {size} MB，无法读取；请检查引号是否配对",
         "table {table} has a cell (or row) larger than {size} MB and cannot be read; check that quotes are balanced",
@@ -63,8 +72,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "table {table}: skipped {count} lines that are not valid JSON objects (first at line {line})",
     ),
     "table.json_not_object": (
-        "表 {table} 的第 {index} 条记录不是 JSON 对象（每条记录应为 {{\"字段\": 值, …}}）",
-        "table {table}: record {index} is not a JSON object (each record must be {{\"field\": value, …}})",
+        '表 {table} 的第 {index} 条记录不是 JSON 对象（每条记录应为 {{"字段": 值, …}}）',
+        'table {table}: record {index} is not a JSON object (each record must be {{"field": value, …}})',
     ),
     "table.denied": ("无权读取表 {table}：{reason}", "no permission to read table {table}: {reason}"),
     "table.values_nulled": (
