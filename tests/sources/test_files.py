@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from shuan.errors import SourceError, TableError
-from shuan.sources import FileSource, open_source
+from shuan.sources import DirectorySource, FileSource, open_source
 from shuan.sources.encoding import HEAD_BYTES
 
 from .helpers import (
@@ -422,7 +422,7 @@ def test_directory_recursion_order_and_name_disambiguation(tmp_path: Path) -> No
     write_csv(tmp_path / ".git" / "x.csv")
 
     with open_source(str(tmp_path)) as source:
-        assert isinstance(source, FileSource)
+        assert isinstance(source, DirectorySource)
         assert source.display == str(tmp_path)
         assert source.tables() == [
             "2023/hj_rkxx",
@@ -556,3 +556,19 @@ def test_sample_spans_many_csv_blocks(tmp_path: Path) -> None:
 def test_bad_sample_size_is_rejected(tmp_path: Path, sample: int) -> None:
     with open_source(str(write_csv(tmp_path / "t.csv"))) as source, pytest.raises(ValueError):
         source.open_table("t", sample=sample, batch_rows=10)
+
+
+def test_directory_includes_sqlite_databases(tmp_path: Path) -> None:
+    import sqlite3
+
+    write_csv(tmp_path / "hj_rkxx.csv")
+    (tmp_path / "sub").mkdir()
+    with sqlite3.connect(tmp_path / "sub" / "zw.db") as db:
+        db.execute("create table sb_cbry (xm text, sfzh text)")
+        db.executemany("insert into sb_cbry values (?, ?)", [("张伟", "1"), ("王芳", "2")])
+    (tmp_path / "not_sqlite.db").write_bytes(b"plain bytes")
+    with open_source(str(tmp_path)) as source:
+        assert source.tables() == ["hj_rkxx", "sub/zw.sb_cbry"]
+        reader = source.open_table("sub/zw.sb_cbry", sample=None, batch_rows=10)
+        assert sum(b.num_rows for b in reader.batches()) == 2
+        assert reader.name == "sub/zw.sb_cbry" and reader.rows == 2

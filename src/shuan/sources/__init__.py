@@ -20,7 +20,8 @@ from pathlib import Path
 
 from shuan.errors import SourceError
 from shuan.sources.base import Source, TableReader
-from shuan.sources.files import CSV_BLOCK_SIZE, FORMATS, FileSource, file_format, list_data_files
+from shuan.sources.directory import DirectorySource
+from shuan.sources.files import CSV_BLOCK_SIZE, FORMATS, FileSource, file_format
 from shuan.sources.sql import DB_SCHEMES, SqlSource, is_sqlite_file, mask_url, open_database, open_sqlite_file
 
 _URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://")
@@ -48,10 +49,7 @@ def open_source(spec: str, *, block_size: int = CSV_BLOCK_SIZE, seed: int | None
     path = Path(spec).expanduser()
     try:
         if path.is_dir():
-            files = list_data_files(path)
-            if not files:
-                raise SourceError("source.empty_dir", path=spec)
-            return FileSource(spec, files, root=path, block_size=block_size, seed=seed)
+            return DirectorySource(spec, path, block_size=block_size, seed=seed)
         if not path.exists():
             raise SourceError("source.missing", path=spec)
         if not path.is_file():
@@ -67,6 +65,7 @@ def open_source(spec: str, *, block_size: int = CSV_BLOCK_SIZE, seed: int | None
 
 __all__ = [
     "CSV_BLOCK_SIZE",
+    "DirectorySource",
     "FORMATS",
     "FileSource",
     "Source",
