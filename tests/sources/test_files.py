@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from shuan.errors import SourceError, TableError
-from shuan.sources import DirectorySource, FileSource, open_source
+from shuan.sources import DirectorySource, open_source
 from shuan.sources.encoding import HEAD_BYTES
 
 from .helpers import (
