@@ -127,7 +127,7 @@ class ColumnClassifier:
         hit: set[int] = set()
         for i in candidates:
             rec = self.recs[i]
-            if rec.requires_hint and header[i] != hints.POSITIVE:
+            if not rec.value or (rec.requires_hint and header[i] != hints.POSITIVE):
                 continue
             ops = tuple(rec.normalize)
             v = by_ops.get(ops)
@@ -144,7 +144,7 @@ class ColumnClassifier:
             acc.text_rows += n
             for i in candidates:
                 rec = self.recs[i]
-                if rec.polars_text_pattern is None:
+                if rec.polars_probe_pattern is None:
                     continue
                 rows, example = _evaluate_text(rec, values)
                 if rows:
@@ -297,12 +297,15 @@ def _evaluate_values(rec: Recognizer, v: pl.Series) -> tuple[int, str | None]:
 
 def _evaluate_text(rec: Recognizer, values: pl.Series) -> tuple[int, str | None]:
     """Number of rows whose text holds at least one valid entity of the recognizer's type."""
-    assert rec.polars_text_pattern is not None and rec.core_text_pattern is not None
-    found = values.str.extract_all(rec.polars_text_pattern)
+    pattern = rec.polars_probe_pattern
+    assert pattern is not None
+    found = values.str.extract_all(pattern)
     frame = pl.DataFrame({"row": np.arange(values.len()), "m": found}).explode("m").drop_nulls("m")
     if frame.height == 0:
         return 0, None
-    cand = frame.get_column("m").str.extract(rec.core_text_pattern, 1)
+    matches = frame.get_column("m")
+    groups = rec.span_groups or (0,)
+    cand = pl.select(pl.coalesce([matches.str.extract(pattern, g) for g in groups])).to_series()
     # a candidate that is the whole value is value-mode evidence, not free text
     whole = cand == values.gather(frame.get_column("row"))
     frame, cand = frame.filter(~whole.fill_null(False)), cand.filter(~whole.fill_null(False))

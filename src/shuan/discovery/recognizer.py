@@ -22,6 +22,30 @@ NormalizeOp = Literal["strip_separators", "strip_country_code", "upper", "lower"
 _BOUNDARY_CLASS = {"digit": "0-9", "alnum": "0-9A-Za-z", "none": ""}
 
 
+def ascii_digits(pattern: str) -> str:
+    """`\\d` means any Unicode digit in both engines; identifiers only use 0-9."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt == "d":
+                out.append("0-9" if in_class else "[0-9]")
+            else:
+                out.append(ch + nxt)
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class and out and out[-1] != "[" and out[-1] != "[^":
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def _check_regex(pattern: str) -> str:
     """Compile with Python's engine; the pattern must also avoid look-around (Rust regex)."""
     re.compile(pattern)
@@ -43,6 +67,11 @@ class Recognizer(BaseModel):
     level: int | None = Field(default=None, ge=1, le=6, description="column level a custom type implies")
     patterns: list[str] = Field(default_factory=list, description="full-value regexes after normalization")
     text_pattern: str | None = Field(default=None, description="regex for free text; a group named v is the span")
+    text_probe: str | None = Field(
+        default=None,
+        description="cheaper regex (group v) deciding whether a free-text value holds this type in column "
+        "scans, where the exact span does not matter; spans for detect still use text_pattern",
+    )
     boundary: Boundary = "alnum"
     normalize: list[NormalizeOp] = Field(default_factory=list)
     validator: str | None = None
@@ -56,6 +85,7 @@ class Recognizer(BaseModel):
     column_negative: list[str] = Field(default_factory=list, description="column-name regexes that argue against")
     context: list[str] = Field(default_factory=list, description="words near a span that raise confidence")
     text: bool = Field(default=True, description="search free text for this type")
+    value: bool = Field(default=True, description="match whole column values (false: a free-text-only recognizer)")
     span_stop_words: list[str] = Field(
         default_factory=list,
         description="words that may not start inside a span: a span whose last character begins one of "
@@ -73,7 +103,7 @@ class Recognizer(BaseModel):
                 raise ValueError(f"invalid regular expression {v!r}: {exc}") from exc
         return values
 
-    @field_validator("text_pattern")
+    @field_validator("text_pattern", "text_probe")
     @classmethod
     def _text_regex(cls, value: str | None) -> str | None:
         if value is not None:
@@ -108,17 +138,26 @@ class Recognizer(BaseModel):
         """One anchored alternation of the value patterns, for Polars `str.contains`."""
         if not self.patterns:
             return None
-        return "^(?:" + "|".join(f"(?:{p})" for p in self.patterns) + ")$"
+        return ascii_digits("^(?:" + "|".join(f"(?:{p})" for p in self.patterns) + ")$")
 
     @cached_property
     def core_text_pattern(self) -> str | None:
         if not self.text:
             return None
         if self.text_pattern:
-            return self.text_pattern
+            return ascii_digits(self.text_pattern)
         if not self.patterns:
             return None
-        return "(?P<v>" + "|".join(f"(?:{p})" for p in self.patterns) + ")"
+        return ascii_digits("(?P<v>" + "|".join(f"(?:{p})" for p in self.patterns) + ")")
+
+    @cached_property
+    def polars_probe_pattern(self) -> str | None:
+        """What the column engine searches free text with: the probe when given, else the text pattern."""
+        if not self.text:
+            return None
+        if self.text_probe:
+            return ascii_digits(self.text_probe)
+        return self.polars_text_pattern
 
     @cached_property
     def python_text_regex(self) -> re.Pattern[str] | None:
@@ -141,6 +180,16 @@ class Recognizer(BaseModel):
         if cls:
             core = f"(?:^|[^{cls}]){core}(?:$|[^{cls}])"
         return core
+
+    @cached_property
+    def span_groups(self) -> tuple[int, ...]:
+        """Indices of the capture groups that delimit a span (named v, v2, …); alternatives may use
+        different ones. Empty: the whole match is the span."""
+        pattern = self.core_text_pattern
+        if pattern is None:
+            return ()
+        groups = re.compile(pattern).groupindex
+        return tuple(sorted(i for name, i in groups.items() if re.fullmatch(r"v\d*", name)))
 
     @cached_property
     def hint_regex(self) -> re.Pattern[str] | None:

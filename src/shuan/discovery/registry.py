@@ -37,6 +37,7 @@ def _macros() -> dict[str, str]:
         "admin": admin_alternation(),
         "disease": trie_regex(lexicon.diseases()),
         "plate_province": lexicon.plate_provinces(),
+        "ethnicity": trie_regex(lexicon.ethnicities()[0] - {"其他", "外国血统中国籍人士"}),
     }
 
 

@@ -7,6 +7,7 @@ Overlaps are resolved by score, then by length: an 18-digit ID number is not als
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,7 +46,7 @@ class TextDetector:
             texts: list[str] = []
             for li, line in enumerate(lines):
                 for m in regex.finditer(line):
-                    s, e = m.span("v") if "v" in regex.groupindex else m.span()
+                    s, e = _span(m, rec.span_groups)
                     e = _trim(rec, line, s, e)
                     where.append((li, s, e))
                     texts.append(line[s:e])
@@ -56,6 +57,13 @@ class TextDetector:
                 if good:
                     found[li].append(Span(rec.type, s, e, text, _span_score(rec, lines[li], s)))
         return [_resolve(spans) for spans in found]
+
+
+def _span(m: re.Match[str], groups: tuple[int, ...]) -> tuple[int, int]:
+    for g in groups:
+        if m.start(g) >= 0:
+            return m.span(g)
+    return m.span()
 
 
 def _trim(rec: Recognizer, line: str, start: int, end: int) -> int:

@@ -25,7 +25,8 @@ def char_matrix(values: pl.Series, width: int) -> np.ndarray:
     if values.len() == 0:
         return np.zeros((0, width), dtype=np.uint8)
     joined = values.str.join("").item()
-    matrix: np.ndarray = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, width)
+    # any non-ASCII character becomes "?" (one byte per character, so the width holds) and fails its check
+    matrix: np.ndarray = np.frombuffer(joined.encode("ascii", errors="replace"), dtype=np.uint8).reshape(-1, width)
     return matrix
 
 
