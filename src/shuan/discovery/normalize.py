@@ -49,7 +49,7 @@ def base(series: pl.Series) -> pl.Series:
 def apply_ops(s: pl.Series, ops: Sequence[str]) -> pl.Series:
     for op in ops:
         if op == "strip_country_code":
-            s = s.str.replace(r"^(?:\+86|0086|86)[\s\-]?(1[3-9]\d)", "${1}")
+            s = s.str.replace(r"^(?:\+86|0086|86)[\s\-]?(1[3-9][0-9]{9})$", "${1}")
         elif op == "strip_separators":
             s = s.str.replace_all(r"[\s\-]", "")
         elif op == "strip_parens":

@@ -86,6 +86,14 @@ class Recognizer(BaseModel):
     context: list[str] = Field(default_factory=list, description="words near a span that raise confidence")
     text: bool = Field(default=True, description="search free text for this type")
     value: bool = Field(default=True, description="match whole column values (false: a free-text-only recognizer)")
+    span_start_after: list[str] = Field(
+        default_factory=list,
+        description="cue words that may be swallowed by a loose span start: a span containing one starts after it",
+    )
+    span_keep_before: list[str] = Field(
+        default_factory=list,
+        description="when the text right after a stop word starts with one of these, the span is not shortened",
+    )
     span_stop_words: list[str] = Field(
         default_factory=list,
         description="words that may not start inside a span: a span whose last character begins one of "
@@ -206,3 +214,4 @@ class RecognizerFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     recognizers: list[Recognizer]
+    macros: dict[str, str] = Field(default_factory=dict, description="file-level regex macros ({{name}})")

@@ -41,20 +41,33 @@ def _macros() -> dict[str, str]:
     }
 
 
-def _expand(value: Any, where: str) -> Any:
+def _expand(value: Any, where: str, local: dict[str, str] | None = None) -> Any:
+    """Replace {{macro}} in every string; file-level macros first, then the bundled dictionaries."""
+    macros = {**_macros(), **(local or {})}
     if isinstance(value, str):
         def sub(m: re.Match[str]) -> str:
             name = m.group(1)
-            if name not in _macros():
+            if name not in macros:
                 raise ConfigError("recognizer.field", name=where, field="macro", reason=f"unknown macro {{{{{name}}}}}")
-            return _macros()[name]
+            return macros[name]
 
         return _MACRO.sub(sub, value)
     if isinstance(value, list):
-        return [_expand(v, where) for v in value]
+        return [_expand(v, where, local) for v in value]
     if isinstance(value, dict):
-        return {k: _expand(v, where) for k, v in value.items()}
+        return {k: _expand(v, where, local) for k, v in value.items()}
     return value
+
+
+def _file_macros(data: dict[str, Any], origin: str) -> dict[str, str]:
+    """`macros:` at the top of a file: name → regex text, may use bundled macros and earlier ones."""
+    raw = data.get("macros") or {}
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise ConfigError("recognizer.file", path=origin, reason="macros 必须是 名称: 正则 的映射")
+    local: dict[str, str] = {}
+    for name, text in raw.items():
+        local[name] = _expand(text, f"{origin}: macros.{name}", local)
+    return local
 
 
 def _error_from_validation(path: str, data: dict[str, Any], exc: ValidationError) -> ConfigError:
@@ -93,7 +106,8 @@ def parse_recognizers(text: str, origin: str) -> list[Recognizer]:
     items = data.get("recognizers")
     if not isinstance(items, list):
         raise ConfigError("recognizer.file", path=origin, reason="recognizers 必须是列表")
-    expanded = {"recognizers": [_expand(item, f"{origin}#{i + 1}") for i, item in enumerate(items)]}
+    local = _file_macros(data, origin)
+    expanded = {"recognizers": [_expand(item, f"{origin}#{i + 1}", local) for i, item in enumerate(items)]}
     try:
         return RecognizerFile.model_validate(expanded).recognizers
     except ValidationError as exc:

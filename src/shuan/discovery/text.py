@@ -46,8 +46,7 @@ class TextDetector:
             texts: list[str] = []
             for li, line in enumerate(lines):
                 for m in regex.finditer(line):
-                    s, e = _span(m, rec.span_groups)
-                    e = _trim(rec, line, s, e)
+                    s, e = _trim(rec, line, *_span(m, rec.span_groups))
                     where.append((li, s, e))
                     texts.append(line[s:e])
             if not texts:
@@ -66,13 +65,23 @@ def _span(m: re.Match[str], groups: tuple[int, ...]) -> tuple[int, int]:
     return m.span()
 
 
-def _trim(rec: Recognizer, line: str, start: int, end: int) -> int:
-    """End the span before a stop word that its last character begins (e.g. 来 of 来电)."""
-    if rec.span_stop_words and end - start > 2:
-        tail = line[end - 1 : end + 3]
-        if any(tail.startswith(w) for w in rec.span_stop_words):
-            return end - 1
-    return end
+def _trim(rec: Recognizer, line: str, start: int, end: int) -> tuple[int, int]:
+    """Tighten a span: start after a swallowed cue word (其邻居艾力·热依拉 → 艾力·热依拉); end before a
+    stop word that its last character begins (张伟来电 → 张伟), unless a closing word follows the stop
+    word's first character (吴萍和称: 和 belongs to the name)."""
+    text = line[start:end]
+    for cue in rec.span_start_after:
+        at = text.rfind(cue)
+        if at >= 0 and at + len(cue) < len(text) - 1:
+            start += at + len(cue)
+            text = line[start:end]
+    if rec.span_stop_words and end - start > 2 and "·" not in text:
+        tail = line[end - 1 : end + 4]
+        if any(tail.startswith(w) for w in rec.span_stop_words) and not any(
+            line.startswith(k, end) for k in rec.span_keep_before
+        ):
+            end -= 1
+    return start, end
 
 
 def _validate(rec: Recognizer, cand: pl.Series) -> list[bool]:

@@ -186,7 +186,8 @@ def vin(values: pl.Series) -> pl.Series:
     vals = _VIN_VALUE[m]
     rem = (vals @ _VIN_WEIGHTS) % 11
     expected = np.where(rem == 10, ord("X"), rem + 48)
-    return _mask(values, np.all(vals >= 0, axis=1) & (expected == m[:, 8]))
+    has_letter = np.any(m >= 65, axis=1)  # a 17-digit number is an order number, not a VIN
+    return _mask(values, np.all(vals >= 0, axis=1) & (expected == m[:, 8]) & has_letter)
 
 
 # --- phones -----------------------------------------------------------------------------------
