@@ -9,8 +9,11 @@ Nothing here touches a database or the network: the same code can run in a Spark
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import polars as pl
@@ -24,7 +27,13 @@ from shuan.discovery.validators import VALIDATORS, resident_id_birth
 TEXT_MIN_LENGTH = 12  # mean characters per value above which a column is also searched as free text
 TEXT_MIN_RATIO = 0.05  # share of rows that must hold a type for a free-text column to list it
 PROSE_SHARE = 0.3  # share of values with CJK/whitespace for a long column to count as free text
-LIVE_CHECK_ROWS = 2000  # in a full scan, recognizers with no hit in the first batch are dropped
+LIVE_CHECK_ROWS = 5000  # rows of the first batch of a full scan that every recognizer sees
+PARALLEL_MIN_ROWS = 2000  # below this, threads cost more than they save
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="shuan-columns")
 
 
 @dataclass
@@ -62,6 +71,7 @@ class _ColumnAcc:
     text_rows: int = 0  # rows searched as free text
     prose: int = 0  # values with CJK characters or whitespace (free text rather than codes)
     live: set[int] | None = None
+    texty: bool | None = None  # decided with the live set; until then recomputed per batch
     id_birth_match: int = 0
     id_birth_rows: int = 0
 
@@ -87,13 +97,29 @@ class ColumnClassifier:
         self._cols: dict[str, _ColumnAcc] = {}
         self._header: dict[str, list[int]] = {}
         self._order: list[str] = []
+        self._settled = False
 
     # --- per batch -------------------------------------------------------------------------------
 
     def update(self, batch: pa.RecordBatch | pl.DataFrame) -> None:
         df = batch if isinstance(batch, pl.DataFrame) else pl.from_arrow(batch)
         assert isinstance(df, pl.DataFrame)
+        if self.full and df.height > LIVE_CHECK_ROWS and any(
+            self._cols.get(c) is None or self._cols[c].live is None for c in df.columns
+        ):
+            # a full scan first learns which recognizers can matter from a random subsample, then runs
+            # only those over every remaining row (the subsample rows are counted once, not twice)
+            picked = np.zeros(df.height, dtype=bool)
+            picked[np.random.default_rng(0).choice(df.height, LIVE_CHECK_ROWS, replace=False)] = True
+            mask = pl.Series(picked)
+            self._update_frame(df.filter(mask))
+            self._settle_live()
+            df = df.filter(~mask)
+        self._update_frame(df)
+
+    def _update_frame(self, df: pl.DataFrame) -> None:
         texts: dict[str, pl.Series] = {}
+        work: list[tuple[_ColumnAcc, pl.Series]] = []
         for name in df.columns:
             acc = self._acc(name)
             raw = normalize.to_text(df.get_column(name))
@@ -101,8 +127,40 @@ class ColumnClassifier:
                 acc.binary = True
                 continue
             texts[name] = raw
-            self._update_column(acc, raw)
+            work.append((acc, raw))
+        # columns are independent: evaluate them on all cores (Polars releases the GIL)
+        if len(work) > 1 and df.height >= PARALLEL_MIN_ROWS:
+            list(_pool().map(lambda item: self._update_column(*item), work))
+        else:
+            for acc, raw in work:
+                self._update_column(acc, raw)
         self._cross_check_birth_dates(texts)
+
+    def _looks_like_text(self, acc: _ColumnAcc) -> bool:
+        """Long values with CJK or spaces, and not already a column of one value type (an address
+        column is long prose-like text, but it is searched as values, not as free text)."""
+        if acc.chars / max(acc.non_null, 1) < TEXT_MIN_LENGTH or acc.prose < PROSE_SHARE * acc.non_null:
+            return False
+        return not any(st.valid / acc.non_null >= 0.5 for st in acc.value.values())
+
+    def _settle_live(self) -> None:
+        """Keep, per column, the recognizers that could still list their type: those the header names,
+        and those whose share so far is at least half the share they need."""
+        for acc in self._cols.values():
+            if acc.live is not None or acc.non_null == 0:
+                continue
+            header = self._header[acc.name]
+            keep = {i for i, h in enumerate(header) if h == hints.POSITIVE}
+            for i, st in acc.value.items():
+                rec = self.recs[i]
+                need = rec.hint_ratio if header[i] == hints.POSITIVE else rec.min_ratio
+                if st.valid / acc.non_null >= need / 2:
+                    keep.add(i)
+            if acc.text_rows:
+                keep |= {i for i, st in acc.text.items() if st.valid / acc.text_rows >= TEXT_MIN_RATIO / 2}
+            acc.live = keep
+            acc.texty = self._looks_like_text(acc)
+        self._settled = True
 
     def _acc(self, name: str) -> _ColumnAcc:
         acc = self._cols.get(name)
@@ -118,13 +176,12 @@ class ColumnClassifier:
         if n == 0:
             return
         acc.non_null += n
-        lengths = values.str.len_chars()
-        acc.chars += int(lengths.sum() or 0)
-        acc.prose += int(values.str.contains(r"[\u4e00-\u9fff\s]").sum())
+        if acc.texty is None:
+            acc.chars += int(values.str.len_chars().sum() or 0)
+            acc.prose += int(values.str.contains(r"[\u4e00-\u9fff\s]").sum())
         header = self._header[acc.name]
         candidates = range(len(self.recs)) if acc.live is None else sorted(acc.live)
         by_ops: dict[tuple[str, ...], pl.Series] = {}
-        hit: set[int] = set()
         for i in candidates:
             rec = self.recs[i]
             if not rec.value or (rec.requires_hint and header[i] != hints.POSITIVE):
@@ -138,8 +195,7 @@ class ColumnClassifier:
                 st = acc.value.setdefault(i, _RecStats())
                 st.valid += valid
                 st.example = st.example or example
-                hit.add(i)
-        texty = acc.chars / max(acc.non_null, 1) >= TEXT_MIN_LENGTH and acc.prose >= PROSE_SHARE * acc.non_null
+        texty = acc.texty if acc.texty is not None else self._looks_like_text(acc)
         if texty:
             acc.text_rows += n
             for i in candidates:
@@ -151,14 +207,12 @@ class ColumnClassifier:
                     st = acc.text.setdefault(i, _RecStats())
                     st.valid += rows
                     st.example = st.example or example
-                    hit.add(i)
-        if self.full and acc.live is None and acc.non_null >= LIVE_CHECK_ROWS:
-            # later batches only evaluate recognizers that matched something or that the header names
-            acc.live = hit | {i for i, h in enumerate(header) if h == hints.POSITIVE}
 
     def _cross_check_birth_dates(self, texts: dict[str, pl.Series]) -> None:
         """A date column whose dates equal the birth dates inside an ID column of the same rows is a
         birth-date column, whatever its name (obfuscated headers such as c05)."""
+        if self._settled:
+            return  # evidence from the learning sample is enough to name a birth-date column
         id_cols = [c for c in texts if self._is_id_column(c)]
         if not id_cols:
             return
@@ -299,15 +353,23 @@ def _evaluate_text(rec: Recognizer, values: pl.Series) -> tuple[int, str | None]
     """Number of rows whose text holds at least one valid entity of the recognizer's type."""
     pattern = rec.polars_probe_pattern
     assert pattern is not None
+    rows_idx = np.arange(values.len())
+    if rec.text_prefilter:
+        keep = values.str.contains_any(rec.text_prefilter).fill_null(False)
+        rows_idx = rows_idx[keep.to_numpy()]
+        values = values.filter(keep)
+        if values.len() == 0:
+            return 0, None
     found = values.str.extract_all(pattern)
-    frame = pl.DataFrame({"row": np.arange(values.len()), "m": found}).explode("m").drop_nulls("m")
+    frame = pl.DataFrame({"row": rows_idx, "m": found}).explode("m").drop_nulls("m")
     if frame.height == 0:
         return 0, None
     matches = frame.get_column("m")
     groups = rec.span_groups or (0,)
     cand = pl.select(pl.coalesce([matches.str.extract(pattern, g) for g in groups])).to_series()
     # a candidate that is the whole value is value-mode evidence, not free text
-    whole = cand == values.gather(frame.get_column("row"))
+    position = pl.Series(np.searchsorted(rows_idx, frame.get_column("row").to_numpy()))
+    whole = cand == values.gather(position)
     frame, cand = frame.filter(~whole.fill_null(False)), cand.filter(~whole.fill_null(False))
     cand = normalize.apply_ops(cand.fill_null(""), rec.normalize)
     if rec.full_pattern is not None and not rec.dictionary:

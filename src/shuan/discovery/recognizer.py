@@ -72,6 +72,11 @@ class Recognizer(BaseModel):
         description="cheaper regex (group v) deciding whether a free-text value holds this type in column "
         "scans, where the exact span does not matter; spans for detect still use text_pattern",
     )
+    text_prefilter: list[str] = Field(
+        default_factory=list,
+        description="literals one of which a free-text value must contain before the text regex runs on it "
+        "(Aho–Corasick, much cheaper than a large regex); empty: no prefilter",
+    )
     boundary: Boundary = "alnum"
     normalize: list[NormalizeOp] = Field(default_factory=list)
     validator: str | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 import polars as pl
@@ -151,24 +152,27 @@ def luhn(values: pl.Series) -> pl.Series:
     return _mask(values, m2.sum(axis=1) % 10 == 0)
 
 
+@cache
+def _bins_by_width() -> tuple[tuple[int, pl.Series], ...]:
+    bins = lexicon.bank_bins()
+    return tuple((w, pl.Series([b for b in bins if len(b) == w], dtype=pl.Utf8)) for w in sorted({len(b) for b in bins}))
+
+
+def bank_card_known_issuer(values: pl.Series) -> pl.Series:
+    known = pl.Series(values.name, np.zeros(len(values), dtype=bool))
+    for width, bins in _bins_by_width():
+        known = known | values.str.slice(0, width).is_in(bins.implode())
+    return known
+
+
 def bank_card(values: pl.Series) -> pl.Series:
     """Luhn-valid card numbers whose issuer is plausible: a known BIN, UnionPay (62), or an
     international scheme prefix (3/4/5/6/9) at the usual lengths."""
     ok = luhn(values)
-    bins = lexicon.bank_bins()
-    known = pl.Series([False] * len(values))
-    for width in sorted({len(b) for b in bins}):
-        known = known | values.str.slice(0, width).is_in([b for b in bins if len(b) == width])
     scheme = values.str.contains(r"^(?:62|60|9|4|5[1-5]|3[57])")
-    return (ok & (known | scheme)).alias(values.name)
-
-
-def bank_card_known_issuer(values: pl.Series) -> pl.Series:
-    bins = lexicon.bank_bins()
-    known = pl.Series(values.name, [False] * len(values))
-    for width in sorted({len(b) for b in bins}):
-        known = known | values.str.slice(0, width).is_in([b for b in bins if len(b) == width])
-    return known
+    if scheme.all():
+        return (ok & scheme).alias(values.name)
+    return (ok & (scheme | bank_card_known_issuer(values))).alias(values.name)
 
 
 # --- VIN (ISO 3779 / GB 16735 check digit) ------------------------------------------------------
@@ -193,9 +197,22 @@ def vin(values: pl.Series) -> pl.Series:
 # --- phones -----------------------------------------------------------------------------------
 
 
-def mobile(values: pl.Series) -> pl.Series:
+@cache
+def _series(name: str) -> pl.Series:
+    """Reference sets as Polars Series, built once (is_in on a list converts the list every call)."""
     three, four = lexicon.mobile_prefixes()
-    return (values.str.slice(0, 3).is_in(list(three)) | values.str.slice(0, 4).is_in(list(four))).alias(values.name)
+    full, short = lexicon.ethnicities()
+    data = {
+        "mobile3": three, "mobile4": four, "area": lexicon.area_codes(), "ethnicity": full | short,
+    }[name]
+    return pl.Series(sorted(data), dtype=pl.Utf8)
+
+
+def mobile(values: pl.Series) -> pl.Series:
+    ok = values.str.slice(0, 3).is_in(_series("mobile3").implode())
+    if not ok.all():
+        ok = ok | values.str.slice(0, 4).is_in(_series("mobile4").implode())
+    return ok.alias(values.name)
 
 
 def landline(values: pl.Series) -> pl.Series:
@@ -204,8 +221,7 @@ def landline(values: pl.Series) -> pl.Series:
     short = digits.str.contains(r"^0[12]")
     area = pl.select(pl.when(short).then(digits.str.slice(0, 3)).otherwise(digits.str.slice(0, 4))).to_series()
     local_first = pl.select(pl.when(short).then(digits.str.slice(3, 1)).otherwise(digits.str.slice(4, 1))).to_series()
-    codes = list(lexicon.area_codes())
-    return (area.is_in(codes) & ~local_first.is_in(["0", "1"])).fill_null(False).alias(values.name)
+    return (area.is_in(_series("area").implode()) & ~local_first.is_in(["0", "1"])).fill_null(False).alias(values.name)
 
 
 # --- network ------------------------------------------------------------------------------------
@@ -271,8 +287,7 @@ def birth_date(values: pl.Series) -> pl.Series:
 
 
 def ethnicity(values: pl.Series) -> pl.Series:
-    full, short = lexicon.ethnicities()
-    return values.is_in(list(full | short)).alias(values.name)
+    return values.is_in(_series("ethnicity").implode()).alias(values.name)
 
 
 def icd10(values: pl.Series) -> pl.Series:
@@ -288,7 +303,12 @@ def icd10(values: pl.Series) -> pl.Series:
 
 def diagnosis(values: pl.Series) -> pl.Series:
     """Values that name a disease from the bundled dictionary (Aho–Corasick containment)."""
-    return values.str.contains_any(list(lexicon.diseases())).fill_null(False).alias(values.name)
+    return values.str.contains_any(_disease_list()).fill_null(False).alias(values.name)
+
+
+@cache
+def _disease_list() -> list[str]:
+    return list(lexicon.diseases())
 
 
 def ip(values: pl.Series) -> pl.Series:
