@@ -19,6 +19,7 @@ from shuan.errors import ShuanError, TableError
 from shuan.grading.rules import grade_column, grade_table
 from shuan.grading.scheme import Scheme
 from shuan.grading.taxonomy import infer
+from shuan.inventory.batching import coalesce, read_ahead
 from shuan.messages import msg
 from shuan.sources import Source, open_source
 
@@ -93,7 +94,7 @@ def scan_table(source: Source, name: str, registry: Registry, scheme: Scheme, *,
     reader = source.open_table(name, sample=sample, batch_rows=batch_rows)
     clf = ColumnClassifier(registry, full=sample is None)
     seen = 0
-    for batch in reader.batches():
+    for batch in coalesce(read_ahead(reader.batches()), batch_rows):
         seen += batch.num_rows
         clf.update(batch)
     columns = clf.results()

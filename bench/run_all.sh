@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Run every benchmark of 数安 in one go: corpus, accuracy, throughput, sampled PostgreSQL scan.
+# Tunables (environment): SEED=7 ROWS=2000 TEXT_LINES=2000 BIG_MB=300 CORPUS=bench/corpus
+#   SHUAN_BIN (default .venv/bin/shuan), SHUAN_BENCH_POSTGRES_URL, SKIP_PG=1, NAIVE_MB=64
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+SEED=${SEED:-7}
+ROWS=${ROWS:-2000}
+TEXT_LINES=${TEXT_LINES:-2000}
+BIG_MB=${BIG_MB:-300}
+CORPUS=${CORPUS:-bench/corpus}
+NAIVE_MB=${NAIVE_MB:-64}
+status=0
+
+step() { echo; echo "=== $* ==="; }
+
+step "corpus (seed $SEED, $ROWS rows, big CSV $BIG_MB MB) -> $CORPUS"
+"$PY" bench/corpus.py --out "$CORPUS" --seed "$SEED" --rows "$ROWS" --text-lines "$TEXT_LINES" --big-mb "$BIG_MB" || exit 1
+
+step "accuracy"
+"$PY" bench/accuracy.py --corpus "$CORPUS" || status=1
+
+step "throughput"
+if ! command -v rg >/dev/null 2>&1; then
+  echo "ripgrep (rg) is missing: install it with 'apt-get install ripgrep' (make bench does this)"
+fi
+"$PY" bench/throughput.py --corpus "$CORPUS" --naive-mb "$NAIVE_MB" || status=1
+
+if [ "${SKIP_PG:-0}" != "1" ]; then
+  step "sampled PostgreSQL scan"
+  "$PY" bench/pg_sampled.py || status=1
+fi
+
+echo
+RESULTS_DIR=${SHUAN_BENCH_RESULTS:-bench/results}
+echo "results in $RESULTS_DIR/: $(ls "$RESULTS_DIR" 2>/dev/null | tr '\n' ' ')"
+exit $status
