@@ -572,3 +572,13 @@ def test_directory_includes_sqlite_databases(tmp_path: Path) -> None:
         reader = source.open_table("sub/zw.sb_cbry", sample=None, batch_rows=10)
         assert sum(b.num_rows for b in reader.batches()) == 2
         assert reader.name == "sub/zw.sb_cbry" and reader.rows == 2
+
+
+def test_row_bigger_than_the_starting_block_resumes_with_a_bigger_block(tmp_path: Path) -> None:
+    rows = [[str(i), f"v{i}"] for i in range(30_000)] + [["big", "长" * 600_000]] + [["z", "w"]]
+    path = write_csv(tmp_path / "grow.csv", ["id", "text"], rows)
+    with open_source(str(path)) as source:
+        _, batches = read(source, "grow")
+    table = to_table(batches)
+    assert table.num_rows == 30_002  # nothing delivered twice, nothing lost
+    assert table.column("id").to_pylist()[-2:] == ["big", "z"]

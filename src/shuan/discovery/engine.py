@@ -28,6 +28,7 @@ TEXT_MIN_LENGTH = 12  # mean characters per value above which a column is also s
 TEXT_MIN_RATIO = 0.05  # share of rows that must hold a type for a free-text column to list it
 PROSE_SHARE = 0.3  # share of values with CJK/whitespace for a long column to count as free text
 LIVE_CHECK_ROWS = 5000  # rows of the first batch of a full scan that every recognizer sees
+PRUNE_AFTER_ROWS = 50_000  # a full scan re-checks which recognizers can still matter after this many values
 PARALLEL_MIN_ROWS = 2000  # below this, threads cost more than they save
 
 
@@ -135,6 +136,10 @@ class ColumnClassifier:
             for acc, raw in work:
                 self._update_column(acc, raw)
         self._cross_check_birth_dates(texts)
+        if self._settled:
+            for acc, _ in work:
+                if acc.live and acc.non_null >= PRUNE_AFTER_ROWS:
+                    self._prune(acc)
 
     def _looks_like_text(self, acc: _ColumnAcc) -> bool:
         """Long values with CJK or spaces, and not already a column of one value type (an address
@@ -144,23 +149,31 @@ class ColumnClassifier:
         return not any(st.valid / acc.non_null >= 0.5 for st in acc.value.values())
 
     def _settle_live(self) -> None:
-        """Keep, per column, the recognizers that could still list their type: those the header names,
-        and those whose share so far is at least half the share they need."""
+        """Decide, per column, which recognizers keep running (see `_prune`) and whether it is prose."""
         for acc in self._cols.values():
             if acc.live is not None or acc.non_null == 0:
                 continue
-            header = self._header[acc.name]
-            keep = {i for i, h in enumerate(header) if h == hints.POSITIVE}
-            for i, st in acc.value.items():
-                rec = self.recs[i]
-                need = rec.hint_ratio if header[i] == hints.POSITIVE else rec.min_ratio
-                if st.valid / acc.non_null >= need / 2:
-                    keep.add(i)
-            if acc.text_rows:
-                keep |= {i for i, st in acc.text.items() if st.valid / acc.text_rows >= TEXT_MIN_RATIO / 2}
-            acc.live = keep
+            acc.live = set(range(len(self.recs)))
+            self._prune(acc)
             acc.texty = self._looks_like_text(acc)
         self._settled = True
+
+    def _prune(self, acc: _ColumnAcc) -> None:
+        """Keep the recognizers whose share so far is at least half the share they need to list their
+        type (the header's hint lowers that share); the others cannot plausibly reach it."""
+        assert acc.live is not None
+        header = self._header[acc.name]
+        keep: set[int] = set()
+        for i in acc.live:
+            rec = self.recs[i]
+            need = rec.hint_ratio if header[i] == hints.POSITIVE else rec.min_ratio
+            st = acc.value.get(i)
+            if st is not None and st.valid / acc.non_null >= need / 2:
+                keep.add(i)
+            st = acc.text.get(i)
+            if st is not None and acc.text_rows and st.valid / acc.text_rows >= TEXT_MIN_RATIO / 2:
+                keep.add(i)
+        acc.live = keep
 
     def _acc(self, name: str) -> _ColumnAcc:
         acc = self._cols.get(name)
@@ -337,7 +350,9 @@ def _evaluate_values(rec: Recognizer, v: pl.Series) -> tuple[int, str | None]:
         mask = v.is_in(rec.dictionary)
     else:
         assert rec.full_pattern is not None
-        mask = v.str.contains(rec.full_pattern) & (v.str.len_chars() <= rec.max_length)
+        mask = v.str.contains(rec.full_pattern)
+        if rec.max_length < normalize.MAX_CELL:
+            mask = mask & (v.str.len_bytes() <= 4 * rec.max_length)  # cheap bound: UTF-8 is ≤ 4 bytes a char
     idx = mask.fill_null(False).arg_true()
     if idx.len() == 0:
         return 0, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import polars as pl
 
@@ -40,10 +41,14 @@ def to_text(series: pl.Series) -> pl.Series | None:
 def base(series: pl.Series) -> pl.Series:
     """Trim, map full-width characters to ASCII, drop null tokens; returns only the non-null values."""
     s = series.str.slice(0, MAX_CELL).str.strip_chars()
-    if s.str.contains(r"[\uff01-\uff5e\u3000]").any():
+    if s.str.contains_any(_FULL).any():
         s = s.str.replace_many(_FULL, _HALF).str.strip_chars()
-    s = s.filter(s.is_not_null() & ~s.is_in(NULL_TOKENS))
-    return s
+    return s.filter(s.is_not_null() & ~s.is_in(_null_tokens()))
+
+
+@cache
+def _null_tokens() -> pl.Series:
+    return pl.Series(NULL_TOKENS, dtype=pl.Utf8).implode()
 
 
 def apply_ops(s: pl.Series, ops: Sequence[str]) -> pl.Series:
@@ -64,6 +69,6 @@ def apply_ops(s: pl.Series, ops: Sequence[str]) -> pl.Series:
 def base_keep(series: pl.Series) -> pl.Series:
     """Like `base`, but keeps every position (null tokens become empty strings) for span checks."""
     s = series.str.strip_chars()
-    if s.str.contains(r"[\uff01-\uff5e\u3000]").any():
+    if s.str.contains_any(_FULL).any():
         s = s.str.replace_many(_FULL, _HALF)
     return s.fill_null("")

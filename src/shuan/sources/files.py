@@ -33,9 +33,11 @@ from shuan.sources.base import Source, TableReader
 from shuan.sources.encoding import arrow_encoding, detect_encoding
 from shuan.sources.sampling import rebatch, sample_stream, table_batches
 
-#: pyarrow CSV block size: the largest cell (strictly, row) a CSV file may hold. pyarrow reads up to 32
-#: blocks ahead, so this also bounds memory: 8 MiB keeps a multi-gigabyte scan around 0.5 GB peak RSS.
+#: largest pyarrow CSV block: the largest row a CSV file may hold. pyarrow reads up to 32 blocks ahead, so
+#: the block size also bounds memory; reading starts with `_START_BLOCK_SIZE` and grows only when a row
+#: does not fit (a 2 GB scan peaks near 0.2 GB for the reader at 1 MiB, 0.55 GB at 8 MiB).
 CSV_BLOCK_SIZE = 8 * 1024 * 1024
+_START_BLOCK_SIZE = 1024 * 1024
 #: smaller block for the header check done when a CSV table is opened (retried with the full size)
 _PEEK_BLOCK_SIZE = 64 * 1024
 #: rows per batch built in Python (JSON, XLSX) and read from Parquet before sampling
@@ -243,16 +245,33 @@ class CsvReader(FileTableReader):
         return unique_names(list(names))
 
     def _stream(self) -> Iterator[pa.RecordBatch]:
-        self.skipped_rows = 0
-        self._first_bad = None
         schema = _string_schema(self.columns)
-        reader = self._open(self.block_size, count_invalid=True)
-        try:
-            for batch in reader:
-                if batch.num_rows:
-                    yield pa.RecordBatch.from_arrays(batch.columns, schema=schema)
-        finally:
-            reader.close()
+        block = min(_START_BLOCK_SIZE, self.block_size)
+        yielded = 0
+        while True:
+            # a retry with a bigger block re-parses from the start: recount skipped rows, skip delivered ones
+            self.skipped_rows = 0
+            self._first_bad = None
+            skip = yielded
+            reader = self._open(block, count_invalid=True)
+            try:
+                for batch in reader:
+                    if skip:
+                        if batch.num_rows <= skip:
+                            skip -= batch.num_rows
+                            continue
+                        batch = batch.slice(skip)
+                        skip = 0
+                    if batch.num_rows:
+                        yielded += batch.num_rows
+                        yield pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+                return
+            except pa.ArrowInvalid as exc:
+                if "straddl" not in str(exc) or block >= self.block_size:
+                    raise
+                block = min(block * 8, self.block_size)
+            finally:
+                reader.close()
 
     def _finish(self) -> None:
         if self.skipped_rows:
