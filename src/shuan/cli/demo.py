@@ -7,9 +7,8 @@ from pathlib import Path
 import click
 
 from shuan.cli import output
-from shuan.cli.scan import persist_and_export, scan_source
+from shuan.cli.scan import persist_and_export, report_outcome, scan_source
 from shuan.config import get_settings
-from shuan.inventory.scan import summary
 from shuan.messages import msg
 
 
@@ -27,8 +26,6 @@ def command(data_dir: Path | None, output_path: Path | None) -> None:
     output.info(msg("demo.sources", path=folder.resolve()))
     report = scan_source(str(folder), scheme=None, sample_rows=None, full=False)
     target = output_path or settings.home / "分类分级清单.xlsx"
-    scan_id = persist_and_export(report, save=True, output_path=target)
+    scan_id, written = persist_and_export(report, save=True, output_path=target)
     output.inventory_table(report)
-    output.info(summary(report))
-    if scan_id is not None:
-        output.info(msg("scan.saved", scan=scan_id))
+    report_outcome(report, scan_id, written)

@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from shuan.discovery.vocabulary import label
 from shuan.inventory.scan import ScanReport
 from shuan.messages import msg
 
@@ -44,10 +45,8 @@ def inventory_table(report: ScanReport) -> None:
     for t in report.tables:
         color = report.scheme.level(t.level).color
         types = sorted({h["type"] for c in t.columns for h in c.types})
-        from shuan.discovery.vocabulary import label
-
         table.add_row(t.name, t.category, str(t.rows), f"[bold {color}]{t.level_label}[/]",
-                      "、".join(label(x) for x in types) or "-", t.reasons[0] if t.reasons else "")
+                      "、".join(label(x) for x in types) or "-", t.reasons[-1] if t.reasons else "")
     out.print(table)
     for e in report.errors:
         error(f"{e['table']}: {e['error']}")

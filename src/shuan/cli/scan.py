@@ -38,14 +38,20 @@ def command(source: str, fmt: str, scheme: str | None, sample_rows: int | None, 
     """扫描数据源（文件、目录、SQLite 文件或数据库 URL），识别敏感数据并分类分级。"""
     report = scan_source(source, scheme=scheme, sample_rows=sample_rows, full=full,
                          recognizer_files=recognizer_files, workers=workers, quiet=fmt == "json")
-    scan_id = persist_and_export(report, save=save, output_path=output_path)
+    scan_id, written = persist_and_export(report, save=save, output_path=output_path)
     if fmt == "json":
         output.emit_json(report.as_json())
     else:
         output.inventory_table(report)
-        output.info(summary(report))
-        if scan_id is not None:
-            output.info(msg("scan.saved", scan=scan_id))
+    report_outcome(report, scan_id, written)
+
+
+def report_outcome(report: ScanReport, scan_id: int | None, written: Path | None) -> None:
+    output.info(summary(report))
+    if scan_id is not None:
+        output.info(msg("scan.saved", scan=scan_id))
+    if written is not None:
+        output.info(msg("export.done", path=written.resolve()))
 
 
 def scan_source(source: str, *, scheme: str | None, sample_rows: int | None, full: bool,
@@ -69,7 +75,8 @@ def scan_source(source: str, *, scheme: str | None, sample_rows: int | None, ful
     return run_scan(source, registry, the_scheme, sample=sample, batch_rows=settings.batch_rows, workers=workers)
 
 
-def persist_and_export(report: ScanReport, *, save: bool, output_path: Path | None) -> int | None:
+def persist_and_export(report: ScanReport, *, save: bool, output_path: Path | None) -> tuple[int | None, Path | None]:
+    """Save the scan (one transaction) and write the export; returns (scan id, export path)."""
     scan_id = None
     if save:
         store = open_store(get_settings().store_url())
@@ -77,7 +84,5 @@ def persist_and_export(report: ScanReport, *, save: bool, output_path: Path | No
             scan_id = save_scan(store, report)
         finally:
             store.close()
-    if output_path is not None:
-        path = export(from_report(report, scan_id), output_path)
-        output.info(msg("export.done", path=path.resolve()))
-    return scan_id
+    written = export(from_report(report, scan_id), output_path) if output_path is not None else None
+    return scan_id, written

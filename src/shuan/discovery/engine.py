@@ -368,13 +368,14 @@ def _evaluate_text(rec: Recognizer, values: pl.Series) -> tuple[int, str | None]
     """Number of rows whose text holds at least one valid entity of the recognizer's type."""
     pattern = rec.polars_probe_pattern
     assert pattern is not None
-    rows_idx = np.arange(values.len())
+    # most prose rows hold nothing: find the rows that match at all (cheap), extract only from those
+    hits = values.str.contains(pattern)
     if rec.text_prefilter:
-        keep = values.str.contains_any(rec.text_prefilter).fill_null(False)
-        rows_idx = rows_idx[keep.to_numpy()]
-        values = values.filter(keep)
-        if values.len() == 0:
-            return 0, None
+        hits = values.str.contains_any(rec.text_prefilter) & hits
+    rows_idx = np.flatnonzero(hits.fill_null(False).to_numpy())
+    if rows_idx.size == 0:
+        return 0, None
+    values = values.gather(rows_idx)
     found = values.str.extract_all(pattern)
     frame = pl.DataFrame({"row": rows_idx, "m": found}).explode("m").drop_nulls("m")
     if frame.height == 0:
