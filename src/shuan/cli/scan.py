@@ -41,6 +41,8 @@ def command(source: str, fmt: str, scheme: str | None, sample_rows: int | None, 
     scan_id, written = persist_and_export(report, save=save, output_path=output_path)
     if fmt == "json":
         output.emit_json(report.as_json())
+        if not sys.stderr.isatty():
+            return  # machine use: stdout carries the document, nothing else is said
     else:
         output.inventory_table(report)
     report_outcome(report, scan_id, written)

@@ -54,13 +54,16 @@ def _null_tokens() -> pl.Series:
 def apply_ops(s: pl.Series, ops: Sequence[str]) -> pl.Series:
     for op in ops:
         if op == "strip_country_code":
-            s = s.str.replace(r"^(?:\+86|0086|86)[\s\-]?(1[3-9][0-9]{9})$", "${1}")
+            if s.str.contains_any(["+86", "0086", "86"]).any():
+                s = s.str.replace(r"^(?:\+86|0086|86)[\s\-]?(1[3-9][0-9]{9})$", "${1}")
         elif op == "strip_separators":
-            s = s.str.replace_all(r"[\s\-]", "")
+            if s.str.contains_any([" ", "-", "\t"]).any():
+                s = s.str.replace_all(r"[\s\-]", "")
         elif op == "strip_parens":
             s = s.str.replace_all(r"\s", "")
         elif op == "upper":
-            s = s.str.to_uppercase()
+            if s.str.contains(r"[a-z]").any():
+                s = s.str.to_uppercase()
         elif op == "lower":
             s = s.str.to_lowercase()
     return s

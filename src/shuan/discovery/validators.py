@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from shuan.discovery import lexicon
 
@@ -22,13 +23,22 @@ Validator = Callable[[pl.Series], pl.Series]
 
 
 def char_matrix(values: pl.Series, width: int) -> np.ndarray:
-    """The values as a (n, width) uint8 matrix; every value must be exactly `width` ASCII chars."""
-    if values.len() == 0:
+    """The values as a (n, width) uint8 matrix, read straight from the Arrow value buffer. Every value
+    must be exactly `width` characters; a value that is not `width` bytes (non-ASCII) is replaced by
+    "?"s of that width, which fails every check."""
+    n = values.len()
+    if n == 0:
         return np.zeros((0, width), dtype=np.uint8)
-    joined = values.str.join("").item()
-    # any non-ASCII character becomes "?" (one byte per character, so the width holds) and fails its check
-    matrix: np.ndarray = np.frombuffer(joined.encode("ascii", errors="replace"), dtype=np.uint8).reshape(-1, width)
-    return matrix
+    arr = values.to_arrow(compat_level=pl.CompatLevel.oldest())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    if offsets[-1] - offsets[0] == n * width and np.all(np.diff(offsets) == width):
+        data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        return data.reshape(n, width)
+    fixed = values.str.replace_all(r"[^\x00-\x7f]", "?")
+    fixed = pl.select(pl.when(fixed.str.len_bytes() == width).then(fixed).otherwise(pl.lit("?" * width))).to_series()
+    return char_matrix(fixed, width)
 
 
 def _digits_value(m: np.ndarray) -> np.ndarray:
@@ -61,8 +71,17 @@ _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dt
 _ID_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
 
 
+@cache
+def _region_table() -> np.ndarray:
+    """A boolean per 6-digit number: did it ever exist as a GB/T 2260 code (O(1) lookups)."""
+    table = np.zeros(1_000_000, dtype=bool)
+    table[lexicon.admin_codes()] = True
+    return table
+
+
 def _known_region(code: np.ndarray) -> np.ndarray:
-    return np.isin(code, lexicon.admin_codes())
+    known: np.ndarray = _region_table()[np.clip(code, 0, 999_999)]
+    return known
 
 
 def resident_id(values: pl.Series) -> pl.Series:
@@ -71,12 +90,12 @@ def resident_id(values: pl.Series) -> pl.Series:
     15-digit legacy numbers (YYMMDD birth date in the 1900s, no check character) are accepted when
     region and date are valid. The region is deliberately not tied to the birth year.
     """
-    upper = values.str.to_uppercase()
+    upper = values.str.replace("x", "X", literal=True)
     lengths = upper.str.len_bytes().to_numpy()
     ok = np.zeros(len(values), dtype=bool)
     long_idx = np.flatnonzero(lengths == 18)
     if long_idx.size:
-        m = char_matrix(upper.gather(long_idx), 18)
+        m = char_matrix(upper if long_idx.size == len(values) else upper.gather(long_idx), 18)
         digits = m[:, :17].astype(np.int64) - 48
         check_ok = _ID_CHECK[(digits @ _ID_WEIGHTS) % 11] == m[:, 17]
         region_ok = _known_region(_digits_value(m[:, :6]))
@@ -143,13 +162,25 @@ def uscc(values: pl.Series) -> pl.Series:
 # --- bank cards (Luhn + issuer) ------------------------------------------------------------------
 
 
+_LUHN_DOUBLE = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int64)
+
+
 def luhn(values: pl.Series) -> pl.Series:
-    """Luhn check over 12–19 digit strings (left-padding with zeros does not change the sum)."""
-    m = char_matrix(values.str.zfill(19), 19).astype(np.int64) - 48
-    doubled = m[:, 1::2] * 2  # positions 1,3,…,17 from the left of 19 = every second from the right
-    m2 = m.copy()
-    m2[:, 1::2] = np.where(doubled > 9, doubled - 9, doubled)
-    return _mask(values, m2.sum(axis=1) % 10 == 0)
+    """Luhn check over digit strings of any length up to 19, grouped by length (no padding copies)."""
+    ok = np.zeros(len(values), dtype=bool)
+    lengths = values.str.len_bytes().to_numpy()
+    for width in np.unique(lengths):
+        idx = np.flatnonzero(lengths == width)
+        sub = values if idx.size == len(values) else values.gather(idx)
+        d = char_matrix(sub, int(width)).astype(np.int64) - 48
+        if np.any((d < 0) | (d > 9)):
+            d = np.where((d < 0) | (d > 9), 0, d)
+        # from the right: positions 1, 3, 5, … (0-based) are doubled
+        from_right = np.arange(int(width))[::-1]
+        doubled = from_right % 2 == 1
+        total = d[:, ~doubled].sum(axis=1) + _LUHN_DOUBLE[d[:, doubled]].sum(axis=1)
+        ok[idx] = total % 10 == 0
+    return _mask(values, ok)
 
 
 @cache
@@ -216,25 +247,25 @@ def mobile(values: pl.Series) -> pl.Series:
 
 
 def landline(values: pl.Series) -> pl.Series:
-    """Area code must exist (010, 02x, 0xxx); the local number must not start with 0 or 1."""
-    digits = values.str.replace_all(r"[^0-9]", "")
-    short = digits.str.contains(r"^0[12]")
-    area = pl.select(pl.when(short).then(digits.str.slice(0, 3)).otherwise(digits.str.slice(0, 4))).to_series()
-    local_first = pl.select(pl.when(short).then(digits.str.slice(3, 1)).otherwise(digits.str.slice(4, 1))).to_series()
-    return (area.is_in(_series("area").implode()) & ~local_first.is_in(["0", "1"])).fill_null(False).alias(values.name)
+    """Area code must exist (010, 02x, 0xxx); the local number must start with 2–9."""
+    parts = values.str.extract_groups(r"^\(?(0[12][0-9]|0[3-9][0-9]{2})\)?[\s-]?([2-9])")
+    area = parts.struct.field("1")
+    return (area.is_in(_series("area").implode()) & parts.struct.field("2").is_not_null()).fill_null(False).alias(
+        values.name
+    )
 
 
 # --- network ------------------------------------------------------------------------------------
 
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = rf"^{_OCTET}(?:\.{_OCTET}){{3}}$"
+
+
 def ipv4(values: pl.Series) -> pl.Series:
-    """Octets 0–255, no leading zeros; excludes 0.0.0.0 and version-like strings are left to context."""
-    parts = values.str.split(".")
-    octets = parts.list.eval(pl.element().cast(pl.Int64, strict=False))
-    in_range = octets.list.eval((pl.element() >= 0) & (pl.element() <= 255)).list.all()
-    no_lead = ~values.str.contains(r"(?:^|\.)0\d")
+    """Octets 0–255 without leading zeros (one regex pass); 0.0.0.0 is not an address."""
     unspecified = values == "0.0.0.0"  # noqa: S104 - a value, not a bind address
-    return (in_range & no_lead & ~unspecified).fill_null(False).alias(values.name)
+    return (values.str.contains(_IPV4) & ~unspecified).fill_null(False).alias(values.name)
 
 
 def mac(values: pl.Series) -> pl.Series:
@@ -269,17 +300,25 @@ def coordinate_axis(values: pl.Series) -> pl.Series:
 
 def birth_date(values: pl.Series) -> pl.Series:
     """A real calendar date between 1880 and today (shape already checked by the pattern)."""
-    digits = values.str.extract_all(r"\d+")
-    year = digits.list.get(0, null_on_oob=True)
-    compact = year.str.len_chars() == 8
-    y = pl.select(pl.when(compact).then(year.str.slice(0, 4)).otherwise(year)).to_series().cast(pl.Int64, strict=False)
-    mo = pl.select(
-        pl.when(compact).then(year.str.slice(4, 2)).otherwise(digits.list.get(1, null_on_oob=True))
-    ).to_series().cast(pl.Int64, strict=False)
-    d = pl.select(
-        pl.when(compact).then(year.str.slice(6, 2)).otherwise(digits.list.get(2, null_on_oob=True))
-    ).to_series().cast(pl.Int64, strict=False)
-    ok = valid_dates(y.fill_null(0).to_numpy(), mo.fill_null(0).to_numpy(), d.fill_null(0).to_numpy())
+    ok = np.zeros(len(values), dtype=bool)
+    lengths = values.str.len_bytes().to_numpy()
+    rest = np.ones(len(values), dtype=bool)
+    # fixed-width ASCII shapes straight from the buffer: YYYYMMDD, YYYY-MM-DD (any separator), + time
+    for width, (ys, ms, ds) in ((8, (0, 4, 6)), (10, (0, 5, 8)), (19, (0, 5, 8))):
+        idx = np.flatnonzero(lengths == width)
+        if not idx.size:
+            continue
+        m = char_matrix(values if idx.size == len(values) else values.gather(idx), width)
+        digits_ok = np.all((m[:, [ys, ys + 1, ys + 2, ys + 3, ms, ms + 1, ds, ds + 1]] - 48) <= 9, axis=1)
+        ok[idx] = digits_ok & valid_dates(_digits_value(m[:, ys : ys + 4]), _digits_value(m[:, ms : ms + 2]),
+                                          _digits_value(m[:, ds : ds + 2]))
+        rest[idx] = False
+    idx = np.flatnonzero(rest)
+    if idx.size:  # 1985/3/12, 1985年3月12日 …
+        sub = values if idx.size == len(values) else values.gather(idx)
+        parts = sub.str.extract_groups(r"^([0-9]{4})[^0-9]?([0-9]{1,2})[^0-9]?([0-9]{1,2})")
+        y, mo, d = (parts.struct.field(str(i)).cast(pl.Int64, strict=False).fill_null(0).to_numpy() for i in (1, 2, 3))
+        ok[idx] = valid_dates(y, mo, d)
     return _mask(values, ok)
 
 
