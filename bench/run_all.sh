@@ -21,6 +21,10 @@ step "corpus (seed $SEED, $ROWS rows, big CSV $BIG_MB MB) -> $CORPUS"
 step "accuracy"
 "$PY" bench/accuracy.py --corpus "$CORPUS" || status=1
 
+step "accuracy on an independent corpus (bench/corpus_alt.py, another generator)"
+"$PY" bench/corpus_alt.py --out "${CORPUS}_alt" --seed "$SEED" || status=1
+"$PY" bench/accuracy.py --corpus "${CORPUS}_alt" --skip-text --out alt_accuracy.json || status=1
+
 step "throughput"
 if ! command -v rg >/dev/null 2>&1; then
   echo "ripgrep (rg) is missing: install it with 'apt-get install ripgrep' (make bench does this)"

@@ -24,12 +24,20 @@ from shuan.discovery.recognizer import Recognizer
 from shuan.discovery.registry import Registry
 from shuan.discovery.validators import VALIDATORS, resident_id_birth
 
-TEXT_MIN_LENGTH = 12  # mean characters per value above which a column is also searched as free text
-TEXT_MIN_RATIO = 0.05  # share of rows that must hold a type for a free-text column to list it
+TEXT_MIN_LENGTH = 10  # mean characters per value above which a column is also searched as free text
+TEXT_MIN_RATIO = 0.1  # share of rows that must hold a type for a free-text column to list it
+SECONDARY_MIN_RATIO = 0.1  # share a type needs to be listed beside others in a mixed column
+COVERAGE_RATIO = 0.8  # share of a mixed column its listed types (and organisation names) must explain
 PROSE_SHARE = 0.3  # share of values with CJK/whitespace for a long column to count as free text
 LIVE_CHECK_ROWS = 5000  # rows of the first batch of a full scan that every recognizer sees
 PRUNE_AFTER_ROWS = 50_000  # a full scan re-checks which recognizers can still matter after this many values
 PARALLEL_MIN_ROWS = 2000  # below this, threads cost more than they save
+
+
+_ORGANISATION = (
+    r"(?:公司|集团|厂|店|行|社|局|厅|委员会|委|办公室|办|中心|站|所|院|校|学校|医院|银行|支行|协会|学会|"
+    r"基金会|商会|合作社|事务所|工作室|经营部|门市部|研究院|部|队|处|馆|园)$"
+)
 
 
 @cache
@@ -73,6 +81,7 @@ class _ColumnAcc:
     prose: int = 0  # values with CJK characters or whitespace (free text rather than codes)
     live: set[int] | None = None
     texty: bool | None = None  # decided with the live set; until then recomputed per batch
+    organisations: int = 0  # unclaimed values that are organisation names (explain a names column)
     id_birth_match: int = 0
     id_birth_rows: int = 0
 
@@ -99,6 +108,17 @@ class ColumnClassifier:
         self._header: dict[str, list[int]] = {}
         self._order: list[str] = []
         self._settled = False
+        self._all = set(range(len(self.recs)))
+        types = list(dict.fromkeys(r.type for r in self.recs))
+        self._type_index = {t: k for k, t in enumerate(types)}
+        # claim order: higher base score first (checksummed identifiers before loose patterns)
+        self._priority = sorted(range(len(self.recs)), key=lambda k: -self.recs[k].score)
+        # text candidates that are valid as a shadowing type are not counted (an ID is not a bank card)
+        self._shadows = {
+            k: tuple(r for r in self.recs if r.type in rec.shadowed_by and r.value and r.full_pattern)
+            for k, rec in enumerate(self.recs)
+            if rec.shadowed_by
+        }
 
     # --- per batch -------------------------------------------------------------------------------
 
@@ -193,9 +213,14 @@ class ColumnClassifier:
             acc.chars += int(values.str.len_chars().sum() or 0)
             acc.prose += int(values.str.contains(r"[\u4e00-\u9fff\s]").sum())
         header = self._header[acc.name]
-        candidates = range(len(self.recs)) if acc.live is None else sorted(acc.live)
+        live = self._all if acc.live is None else acc.live
         by_ops: dict[tuple[str, ...], pl.Series] = {}
-        for i in candidates:
+        # each value belongs to at most one type: recognizers claim values in priority order (checksum
+        # types first), so 10% of ID numbers that also pass Luhn are not counted as bank cards
+        claimed = np.full(n, -1, dtype=np.int32)
+        for i in self._priority:
+            if i not in live:
+                continue
             rec = self.recs[i]
             if not rec.value or (rec.requires_hint and header[i] != hints.POSITIVE):
                 continue
@@ -203,19 +228,27 @@ class ColumnClassifier:
             v = by_ops.get(ops)
             if v is None:
                 v = by_ops[ops] = normalize.apply_ops(values, ops)
-            valid, example = _evaluate_values(rec, v)
-            if valid:
+            mask = _value_mask(rec, v)
+            if mask is None:
+                continue
+            type_idx = self._type_index[rec.type]
+            newly = mask & (claimed == -1)
+            count = int(newly.sum())
+            if count:
+                claimed[newly] = type_idx
                 st = acc.value.setdefault(i, _RecStats())
-                st.valid += valid
-                st.example = st.example or example
+                st.valid += count
+                st.example = st.example or v.gather(int(np.argmax(newly))).item()
+        if "person_name" in {self.recs[i].type for i in live}:
+            acc.organisations += int((values.str.contains(_ORGANISATION) & pl.Series(claimed == -1)).sum())
         texty = acc.texty if acc.texty is not None else self._looks_like_text(acc)
         if texty:
             acc.text_rows += n
-            for i in candidates:
+            for i in sorted(live):
                 rec = self.recs[i]
                 if rec.polars_probe_pattern is None:
                     continue
-                rows, example = _evaluate_text(rec, values)
+                rows, example = _evaluate_text(rec, values, self._shadows.get(i, ()))
                 if rows:
                     st = acc.text.setdefault(i, _RecStats())
                     st.valid += rows
@@ -269,19 +302,35 @@ class ColumnClassifier:
             return result
         if acc.non_null == 0:
             result.note = "无非空值"
+            return result
         header = self._header[acc.name]
         best: dict[str, TypeHit] = {}
-        for i, st in acc.value.items():
-            rec = self.recs[i]
-            ratio = st.valid / acc.non_null
-            h = header[i]
-            threshold = rec.hint_ratio if h == hints.POSITIVE else rec.min_ratio
-            if h == hints.NEGATIVE:
-                threshold = max(rec.min_ratio, 0.9)
-            if ratio < threshold:
+        per_type: dict[str, list[int]] = {}
+        for i in acc.value:
+            per_type.setdefault(self.recs[i].type, []).append(i)
+        shares = {t: sum(acc.value[i].valid for i in recs) / acc.non_null for t, recs in per_type.items()}
+        # a column may hold several types (mobiles and landlines, ID numbers and credit codes, names and
+        # company names): types with ≥ 10% each are listed when together with organisation names they
+        # explain most of the column
+        secondary = {t for t, sh in shares.items() if sh >= SECONDARY_MIN_RATIO}
+        covered = sum(shares[t] for t in secondary) + acc.organisations / acc.non_null
+        mixed = len(secondary) > 1 or (secondary and acc.organisations)
+        for t, recs in per_type.items():
+            i = max(recs, key=lambda k: acc.value[k].valid)
+            rec, st, h = self.recs[i], acc.value[i], header[i]
+            ratio = shares[t]
+            thresholds = [
+                max(r.min_ratio, 0.9) if header[k] == hints.NEGATIVE
+                else (r.hint_ratio if header[k] == hints.POSITIVE else r.min_ratio)
+                for k in recs for r in (self.recs[k],)
+            ]
+            by_coverage = bool(mixed) and t in secondary and covered >= COVERAGE_RATIO
+            if ratio < min(thresholds) and not by_coverage:
                 continue
-            score = _score(rec.score, ratio, h)
+            score = _score(rec.score, max(ratio, covered if by_coverage else ratio), h)
             ev = f"{ratio:.1%} 的非空值符合{rec.name}（{st.valid}/{acc.non_null}，例 {mask_example(st.example or '')}）"
+            if by_coverage and ratio < min(thresholds):
+                ev += f"；与同列其他类型{'及机构名称' if acc.organisations else ''}合计覆盖 {covered:.1%}"
             if h == hints.POSITIVE:
                 ev += f"；列名“{acc.name}”提示{self.registry.type_label(rec.type)}"
             _keep_best(best, TypeHit(rec.type, score, round(ratio, 4), ev, rec.name, "value"))
@@ -301,10 +350,7 @@ class ColumnClassifier:
                 ev = f"{ratio:.1%} 的日期与同行身份证号中的出生日期一致（{acc.id_birth_match}/{acc.id_birth_rows}）"
                 _keep_best(best, TypeHit("birth_date", round(0.85 + 0.14 * ratio, 2), round(ratio, 4), ev,
                                          "出生日期（身份证号佐证）", "cross"))
-        # a column full of valid ID numbers also matches looser patterns of other types: keep the
-        # strongest value-mode explanation when another value-mode type covers the same values
-        hits = sorted(best.values(), key=lambda t: (-t.score, -t.ratio))
-        result.types = _drop_shadowed(hits)
+        result.types = sorted(best.values(), key=lambda t: (-t.score, -t.ratio))
         return result
 
 
@@ -325,27 +371,8 @@ def _keep_best(best: dict[str, TypeHit], hit: TypeHit) -> None:
         best[hit.type] = hit
 
 
-# Types that a value of another, checksum-validated type also satisfies by shape.
-_SHADOWED_BY = {
-    "bank_card": {"cn_resident_id"},
-    "medical_info": set(),
-    "cn_landline": {"cn_mobile"},
-    "ip_address": set(),
-}
-
-
-def _drop_shadowed(hits: list[TypeHit]) -> list[TypeHit]:
-    value_types = {h.type for h in hits if h.mode == "value" and h.ratio >= 0.5}
-    out = []
-    for h in hits:
-        if h.mode == "value" and _SHADOWED_BY.get(h.type, set()) & value_types:
-            continue
-        out.append(h)
-    return out
-
-
-def _evaluate_values(rec: Recognizer, v: pl.Series) -> tuple[int, str | None]:
-    """Number of values that match the recognizer's pattern/dictionary and pass its validator."""
+def _value_mask(rec: Recognizer, v: pl.Series) -> np.ndarray | None:
+    """Which values match the recognizer's pattern or dictionary and pass its validator (None: none)."""
     if rec.dictionary:
         mask = v.is_in(rec.dictionary)
     else:
@@ -355,16 +382,27 @@ def _evaluate_values(rec: Recognizer, v: pl.Series) -> tuple[int, str | None]:
             mask = mask & (v.str.len_bytes() <= 4 * rec.max_length)  # cheap bound: UTF-8 is ≤ 4 bytes a char
     idx = mask.fill_null(False).arg_true()
     if idx.len() == 0:
-        return 0, None
-    matched = v.gather(idx)
+        return None
+    out = np.zeros(v.len(), dtype=bool)
     if rec.validator:
-        ok = VALIDATORS[rec.validator](matched)
-        matched = matched.filter(ok)
-    n = matched.len()
-    return n, (matched.item(0) if n else None)
+        ok = VALIDATORS[rec.validator](v.gather(idx)).to_numpy()
+        out[idx.to_numpy()[ok]] = True
+    else:
+        out[idx.to_numpy()] = True
+    return out
 
 
-def _evaluate_text(rec: Recognizer, values: pl.Series) -> tuple[int, str | None]:
+def _shadowed(cand: pl.Series, shadows: tuple[Recognizer, ...]) -> pl.Series:
+    """Candidates that are valid values of a shadowing type."""
+    hit = pl.Series(np.zeros(cand.len(), dtype=bool))
+    for rec in shadows:
+        mask = _value_mask(rec, normalize.apply_ops(cand, rec.normalize))
+        if mask is not None:
+            hit = hit | pl.Series(mask)
+    return hit
+
+
+def _evaluate_text(rec: Recognizer, values: pl.Series, shadows: tuple[Recognizer, ...] = ()) -> tuple[int, str | None]:
     """Number of rows whose text holds at least one valid entity of the recognizer's type."""
     pattern = rec.polars_probe_pattern
     assert pattern is not None
@@ -401,6 +439,10 @@ def _evaluate_text(rec: Recognizer, values: pl.Series) -> tuple[int, str | None]
         ok = VALIDATORS[rec.validator](cand)
         rows = rows.filter(ok)
         cand = cand.filter(ok)
+    if shadows and cand.len():
+        own = ~_shadowed(cand, shadows)
+        rows = rows.filter(own)
+        cand = cand.filter(own)
     if rows.len() == 0:
         return 0, None
     return int(rows.n_unique()), cand.item(0)

@@ -91,6 +91,11 @@ class Recognizer(BaseModel):
     context: list[str] = Field(default_factory=list, description="words near a span that raise confidence")
     text: bool = Field(default=True, description="search free text for this type")
     value: bool = Field(default=True, description="match whole column values (false: a free-text-only recognizer)")
+    shadowed_by: list[str] = Field(
+        default_factory=list,
+        description="types whose valid values this type's free-text candidates may not be (an 18-digit "
+        "ID number that passes Luhn is not a bank card)",
+    )
     span_start_after: list[str] = Field(
         default_factory=list,
         description="cue words that may be swallowed by a loose span start: a span containing one starts after it",

@@ -281,7 +281,7 @@ def mac(values: pl.Series) -> pl.Series:
 
 def coordinate_pair(values: pl.Series) -> pl.Series:
     """"lon,lat" or "lat,lon" with both inside China's bounding box."""
-    parts = values.str.replace_all(r"[，\s]+", ",").str.split_exact(",", 1)
+    parts = values.str.replace_all(r"\s*[,，]\s*|\s+", ",").str.split_exact(",", 1)
     a = parts.struct.field("field_0").cast(pl.Float64, strict=False)
     b = parts.struct.field("field_1").cast(pl.Float64, strict=False)
     lon_lat = a.is_between(73.4, 135.1) & b.is_between(3.5, 53.6)
@@ -320,6 +320,14 @@ def birth_date(values: pl.Series) -> pl.Series:
         y, mo, d = (parts.struct.field(str(i)).cast(pl.Int64, strict=False).fill_null(0).to_numpy() for i in (1, 2, 3))
         ok[idx] = valid_dates(y, mo, d)
     return _mask(values, ok)
+
+
+def year_month(values: pl.Series) -> pl.Series:
+    """A year and month (出生年月 such as 1982-01, 1981.12, 198201), year 1880 to now."""
+    parts = values.str.extract_groups(r"^([0-9]{4})[^0-9]?([0-9]{1,2})")
+    y = parts.struct.field("1").cast(pl.Int64, strict=False).fill_null(0).to_numpy()
+    m = parts.struct.field("2").cast(pl.Int64, strict=False).fill_null(0).to_numpy()
+    return _mask(values, valid_dates(y, m, np.ones_like(m)))
 
 
 # --- dictionaries --------------------------------------------------------------------------------
@@ -370,6 +378,7 @@ VALIDATORS: dict[str, Validator] = {
     "coordinate_pair": coordinate_pair,
     "coordinate_axis": coordinate_axis,
     "date": birth_date,
+    "year_month": year_month,
     "ethnicity": ethnicity,
     "icd10": icd10,
     "diagnosis": diagnosis,
