@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shuan.errors import ConfigError
 
 
 def default_home() -> Path:
@@ -21,8 +23,8 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL of the inventory store; default: SQLite under SHUAN_HOME"
     )
     scheme: str = Field(default="jining-2020", description="default grading scheme")
-    sample_rows: int = Field(default=10_000, gt=0, description="rows sampled per table by default")
-    batch_rows: int = Field(default=100_000, gt=0, description="rows per batch when scanning in full")
+    sample_rows: int = Field(default=10_000, gt=0, le=100_000_000, description="rows sampled per table by default")
+    batch_rows: int = Field(default=100_000, gt=0, le=10_000_000, description="rows per batch when scanning in full")
     recognizers: Path | None = Field(default=None, description="YAML file with custom recognizers")
     scale_persons_level2: int = Field(default=10_000, gt=0, description="rows with personal data that raise to 二级")
     scale_persons_level3: int = Field(default=1_000_000, gt=0, description="rows with sensitive PI that raise to 三级")
@@ -35,4 +37,10 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from SHUAN_* variables; a bad value is a one-line ConfigError naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = "SHUAN_" + "_".join(str(p) for p in err["loc"]).upper()
+        raise ConfigError("config.invalid", field=field, reason=err["msg"]) from None

@@ -20,6 +20,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "source.empty_dir": ("目录中没有可扫描的数据文件：{path}", "no scannable data files in directory: {path}"),
     "source.db_connect": ("无法连接数据库 {url}：{reason}", "cannot connect to database {url}: {reason}"),
     "source.db_url": ("数据库 URL 无效：{url}", "invalid database URL: {url}"),
+    "source.db_url_at": (
+        "数据库 URL 无效：{url}（用户名或密码中的 @ 等特殊字符须按百分号编码，如 %40）",
+        "invalid database URL: {url} (percent-encode @ and other special characters in user or password, e.g. %40)",
+    ),
+    "source.empty_spec": ("未指定数据源", "no source given"),
     "table.read": ("读取表 {table} 失败：{reason}", "failed to read table {table}: {reason}"),
     "table.encoding": (
         "表 {table} 的字符编码无法识别（已尝试 {tried}）",
@@ -109,6 +114,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.write": ("无法写入导出文件 {path}：{reason}", "cannot write export file {path}: {reason}"),
     # detect
     "detect.input": ("无法读取输入 {path}：{reason}", "cannot read input {path}: {reason}"),
+    # configuration
+    "config.invalid": ("配置无效：{field}：{reason}", "invalid configuration: {field}: {reason}"),
+    "yaml.alias": ("{path} 使用了 YAML 锚点/别名（&/*），出于安全原因不支持", "{path} uses YAML anchors/aliases (&/*), which are refused for safety"),
+    "file.not_utf8": ("{path} 不是 UTF-8 编码", "{path} is not UTF-8 encoded"),
+    "store.revision": (
+        "清单库 {url} 的结构版本 {revision} 未知（由更新版本的数安创建？）",
+        "the inventory store {url} has an unknown schema revision {revision} (created by a newer shuan?)",
+    ),
+    "export.not_regular": ("导出目标不是普通文件：{path}", "the export target is not a regular file: {path}"),
     # cli
     "cli.sample_size": ("抽样行数必须为正整数：{value}", "sample size must be a positive integer: {value}"),
     "cli.error_prefix": ("错误", "error"),
@@ -146,6 +160,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+_CONTROL = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord("\x00"): "\\0"}
+
+
+def one_line(value: object) -> object:
+    """A message is one line: control characters in names and reasons are shown escaped."""
+    if isinstance(value, str):
+        return value.translate(_CONTROL)
+    return value
+
+
 def language() -> str:
     lang = os.environ.get("SHUAN_LANG", "zh").lower()
     return "en" if lang.startswith("en") else "zh"
@@ -158,6 +182,6 @@ def msg(key: str, /, **params: object) -> str:
         return key
     text = entry[1] if language() == "en" else entry[0]
     try:
-        return text.format(**params)
+        return text.format(**{k: one_line(v) for k, v in params.items()})
     except (KeyError, IndexError):
         return text

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from shuan.discovery.vocabulary import label
 from shuan.inventory.scan import ScanReport
-from shuan.messages import msg
+from shuan.messages import msg, one_line
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
@@ -49,4 +49,4 @@ def inventory_table(report: ScanReport) -> None:
                       "、".join(label(x) for x in types) or "-", t.reasons[-1] if t.reasons else "")
     out.print(table)
     for e in report.errors:
-        error(f"{e['table']}: {e['error']}")
+        error(f"{one_line(e['table'])}: {e['error']}")

@@ -25,7 +25,8 @@ from shuan.store.db import open_store
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="输出格式")
 @click.option("--scheme", default=None, help="分级方案：jining-2020（默认）、gbt43697-2024、zj-db33-2021 或 YAML 文件")
-@click.option("--sample", "sample_rows", type=int, default=None, help="每张表随机抽样行数（默认 10000）")
+@click.option("--sample", "sample_rows", type=click.IntRange(1, 100_000_000), default=None,
+              help="每张表随机抽样行数（默认 10000）")
 @click.option("--full", is_flag=True, help="扫描全部行（流式分批，内存有界）")
 @click.option("--recognizers", "recognizer_files", type=click.Path(path_type=Path), multiple=True,
               help="自定义识别器 YAML 文件，可多次指定")

@@ -12,6 +12,7 @@ import re
 from functools import cached_property
 from typing import Literal
 
+import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shuan.discovery.validators import VALIDATORS
@@ -47,10 +48,16 @@ def ascii_digits(pattern: str) -> str:
 
 
 def _check_regex(pattern: str) -> str:
-    """Compile with Python's engine; the pattern must also avoid look-around (Rust regex)."""
+    """The pattern must compile in both engines: Python's (spans) and Rust's (column scans)."""
     re.compile(pattern)
     if re.search(r"\(\?<?[=!]", pattern) or re.search(r"\\[1-9]", pattern):
         raise ValueError("look-around and back-references are not supported (patterns run on Rust regex)")
+    try:
+        pl.Series("probe", [""], dtype=pl.Utf8).str.contains(pattern)
+    except pl.exceptions.PolarsError as exc:
+        first = str(exc).strip().splitlines()
+        reason = next((line.strip() for line in first if line.strip().startswith("error:")), first[0] if first else "")
+        raise ValueError(f"not supported by the Rust regex engine: {reason}") from None
     return pattern
 
 

@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from shuan import yamlsafe
 from shuan.discovery import lexicon
 from shuan.discovery.address import admin_alternation
 from shuan.discovery.names import given_char_class, surname_alternation
@@ -87,20 +87,9 @@ def _error_from_validation(path: str, data: dict[str, Any], exc: ValidationError
     return ConfigError("recognizer.field", name=f"{path}: {name}", field=field, reason=reason)
 
 
-def yaml_problem(exc: yaml.YAMLError) -> str:
-    """One line: where the YAML syntax error is and what it is."""
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else ""
-    return f"YAML 语法错误{('（' + where + '）') if where else ''}：{problem}"
-
-
 def parse_recognizers(text: str, origin: str) -> list[Recognizer]:
     """Parse and validate one YAML document of recognizers."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError("recognizer.file", path=origin, reason=yaml_problem(exc)) from exc
+    data = yamlsafe.load(text, origin, "recognizer.file", path=origin)
     if not isinstance(data, dict) or "recognizers" not in data:
         raise ConfigError("recognizer.file", path=origin, reason="顶层必须是包含 recognizers 列表的映射")
     items = data.get("recognizers")
@@ -116,9 +105,9 @@ def parse_recognizers(text: str, origin: str) -> list[Recognizer]:
 
 def load_file(path: Path) -> list[Recognizer]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError("recognizer.file", path=str(path), reason=str(exc)) from exc
+        text = yamlsafe.decode(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise ConfigError("recognizer.file", path=str(path), reason=exc.strerror or str(exc)) from exc
     recognizers = parse_recognizers(text, str(path))
     for rec in recognizers:
         if rec.type not in TYPES and not rec.label:

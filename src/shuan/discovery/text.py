@@ -15,7 +15,7 @@ import polars as pl
 
 from shuan.discovery import normalize
 from shuan.discovery.recognizer import Recognizer
-from shuan.discovery.registry import Registry
+from shuan.discovery.registry import Registry, builtin_recognizers
 from shuan.discovery.validators import VALIDATORS
 
 CONTEXT_WINDOW = 16
@@ -34,21 +34,20 @@ class Span:
 
 
 class TextDetector:
+    """Built-in recognizers find spans with Python's engine (their patterns are ours, and boundaries
+    need look-around); a user's recognizers run on Rust regex, which cannot backtrack catastrophically,
+    so a pattern such as (a+)+$ in a custom file cannot hang `shuan detect`."""
+
     def __init__(self, registry: Registry) -> None:
         self.recs: list[Recognizer] = [r for r in registry if r.python_text_regex is not None]
+        self.trusted = {id(r) for r in builtin_recognizers()}
 
     def detect(self, lines: Sequence[str]) -> list[list[Span]]:
         found: list[list[Span]] = [[] for _ in lines]
         for rec in self.recs:
-            regex = rec.python_text_regex
-            assert regex is not None
-            where: list[tuple[int, int, int]] = []
-            texts: list[str] = []
-            for li, line in enumerate(lines):
-                for m in regex.finditer(line):
-                    s, e = _trim(rec, line, *_span(m, rec.span_groups))
-                    where.append((li, s, e))
-                    texts.append(line[s:e])
+            finder = _python_spans if id(rec) in self.trusted else _rust_spans
+            where = [(li, *_trim(rec, lines[li], s, e)) for li, s, e in finder(rec, lines)]
+            texts = [lines[li][s:e] for li, s, e in where]
             if not texts:
                 continue
             ok = _validate(rec, pl.Series("v", texts, dtype=pl.Utf8))
@@ -56,6 +55,42 @@ class TextDetector:
                 if good:
                     found[li].append(Span(rec.type, s, e, text, _span_score(rec, lines[li], s)))
         return [_resolve(spans) for spans in found]
+
+
+def _python_spans(rec: Recognizer, lines: Sequence[str]) -> list[tuple[int, int, int]]:
+    regex = rec.python_text_regex
+    assert regex is not None
+    return [(li, *_span(m, rec.span_groups)) for li, line in enumerate(lines) for m in regex.finditer(line)]
+
+
+def _rust_spans(rec: Recognizer, lines: Sequence[str]) -> list[tuple[int, int, int]]:
+    """Matches from Polars (Rust regex), located in the line by a left-to-right search: the matches are
+    non-overlapping and in order, and a match includes its boundary characters, so the first occurrence
+    at or after the previous match's end is the match itself."""
+    pattern = rec.polars_text_pattern
+    assert pattern is not None
+    found = pl.Series("t", list(lines), dtype=pl.Utf8).str.extract_all(pattern).to_list()
+    flat = [m for ms in found if ms for m in ms]
+    if not flat:
+        return []
+    groups = rec.span_groups or (0,)
+    matches = pl.Series("m", flat, dtype=pl.Utf8)
+    inner = pl.select(pl.coalesce([matches.str.extract(pattern, g) for g in groups])).to_series().to_list()
+    out: list[tuple[int, int, int]] = []
+    k = 0
+    for li, ms in enumerate(found):
+        pos = 0
+        for m in ms or []:
+            at = lines[li].find(m, pos)
+            sub = inner[k]
+            k += 1
+            if at < 0:
+                continue
+            pos = at + len(m)
+            offset = m.find(sub) if sub else -1
+            if offset >= 0:
+                out.append((li, at + offset, at + offset + len(sub)))
+    return out
 
 
 def _span(m: re.Match[str], groups: tuple[int, ...]) -> tuple[int, int]:

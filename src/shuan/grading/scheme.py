@@ -6,10 +6,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from shuan.discovery.registry import yaml_problem
+from shuan import yamlsafe
 from shuan.errors import ConfigError
 
 
@@ -91,17 +90,16 @@ def load_scheme(name: str) -> Scheme:
     path = Path(name)
     if name.endswith((".yaml", ".yml")) or path.exists():
         try:
-            text = path.read_text(encoding="utf-8")
+            text = yamlsafe.decode(path.read_bytes(), name)
         except OSError as exc:
-            raise ConfigError("scheme.invalid", name=name, reason=str(exc)) from exc
+            raise ConfigError("scheme.invalid", name=name, reason=exc.strerror or str(exc)) from exc
     elif name in builtin_ids():
         text = resources.files("shuan.grading").joinpath("schemes", f"{name}.yaml").read_text(encoding="utf-8")
     else:
         raise ConfigError("scheme.unknown", name=name, known="、".join(builtin_ids()))
+    data = yamlsafe.load(text, name, "scheme.invalid", name=name)
     try:
-        return Scheme.model_validate(yaml.safe_load(text))
-    except yaml.YAMLError as exc:
-        raise ConfigError("scheme.invalid", name=name, reason=yaml_problem(exc)) from exc
+        return Scheme.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "-"

@@ -100,6 +100,8 @@ def from_store(rows: list[InventoryRow]) -> list[ExportTable]:
 def atomic_output(path: Path, mode: str = "wb", encoding: str = "utf-8") -> Iterator[IO[Any]]:
     """Write to a temp file in the same directory, fsync, then rename over `path`."""
     path = path.expanduser()
+    if path.exists() and not path.is_file():  # a FIFO or device would be replaced by the rename
+        raise ShuanError("export.not_regular", path=str(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -146,16 +148,25 @@ def _column_row(t: ExportTable, c: ExportColumn) -> list[Any]:
             "、".join(c.sensitive), max(c.scores, default=""), max(c.ratios, default=""), "；".join(c.evidence)]
 
 
+def _inert(value: Any) -> Any:
+    """Spreadsheets run a cell that starts with = + - @ as a formula: prefix such text with '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _write_csv(tables: list[ExportTable], fh: IO[str]) -> None:
     w = csv.writer(fh)
     w.writerow(_column_headings() + [msg("col.category"), msg("col.scheme")])
     for t in tables:
         for c in t.columns:
-            w.writerow(_column_row(t, c) + [t.category, t.scheme])
+            w.writerow([_inert(v) for v in _column_row(t, c) + [t.category, t.scheme]])
 
 
 def _write_xlsx(tables: list[ExportTable], fh: IO[bytes]) -> None:
-    wb = xlsxwriter.Workbook(fh, {"in_memory": True})
+    # strings stay strings: a column named "=1+1" must not become a live formula
+    wb = xlsxwriter.Workbook(fh, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                  "strings_to_numbers": False})
     head = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1,
                           "text_wrap": True, "valign": "vcenter"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})

@@ -21,7 +21,7 @@ from pathlib import Path
 from shuan.errors import SourceError
 from shuan.sources.base import Source, TableReader
 from shuan.sources.directory import DirectorySource
-from shuan.sources.files import CSV_BLOCK_SIZE, FORMATS, FileSource, file_format
+from shuan.sources.files import CSV_BLOCK_SIZE, FORMATS, FileSource, file_format, readable_name
 from shuan.sources.sql import DB_SCHEMES, SqlSource, is_sqlite_file, mask_url, open_database, open_sqlite_file
 
 _URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://")
@@ -39,6 +39,8 @@ def open_source(spec: str, *, block_size: int = CSV_BLOCK_SIZE, seed: int | None
     reproducible. Raises `SourceError` for a missing path, an unsupported file, a directory without data
     files, or a database that cannot be reached or logged into (URLs shown with the password masked).
     """
+    if not spec.strip():
+        raise SourceError("source.empty_spec")
     match = _URL.match(spec)
     if match is not None:
         scheme = match.group("scheme").split("+", 1)[0].lower()
@@ -47,6 +49,7 @@ def open_source(spec: str, *, block_size: int = CSV_BLOCK_SIZE, seed: int | None
         return open_database(spec)
 
     path = Path(spec).expanduser()
+    spec = readable_name(spec)  # what is shown and stored: text, even for a non-UTF-8 path
     try:
         if path.is_dir():
             return DirectorySource(spec, path, block_size=block_size, seed=seed)

@@ -40,27 +40,34 @@ class DirectorySource(Source):
         self._parts: list[tuple[str, Source]] = []
         if files:
             self._parts.append(("", FileSource(display, files, root=root, block_size=block_size, seed=seed)))
+        self._broken: dict[str, str] = {}  # a database that cannot be opened fails as one table
         for db in databases:
-            prefix = db.relative_to(root).with_suffix("").as_posix() + "."
+            prefix = db.relative_to(root).with_suffix("").as_posix()
             try:
-                self._parts.append((prefix, open_sqlite_file(db, display=str(db))))
-            except SourceError:
-                self.close()
-                raise
+                self._parts.append((prefix + ".", open_sqlite_file(db, display=str(db))))
+            except SourceError as exc:
+                self._broken[prefix] = exc.user_message
         self._routes: dict[str, tuple[Source, str]] | None = None
 
     def _table_routes(self) -> dict[str, tuple[Source, str]]:
         if self._routes is None:
             self._routes = {}
             for prefix, source in self._parts:
-                for name in source.tables():
+                try:
+                    names = source.tables()
+                except (SourceError, TableError) as exc:  # a database whose catalogue is unreadable
+                    self._broken[prefix.rstrip(".")] = exc.user_message
+                    continue
+                for name in names:
                     self._routes.setdefault(prefix + name, (source, name))
         return self._routes
 
     def tables(self) -> list[str]:
-        return list(self._table_routes())
+        return list(self._table_routes()) + list(self._broken)
 
     def open_table(self, name: str, *, sample: int | None, batch_rows: int) -> TableReader:
+        if name in self._broken:
+            raise TableError("table.read", table=name, reason=self._broken[name])
         route = self._table_routes().get(name)
         if route is None:
             raise TableError("table.unknown", table=name)

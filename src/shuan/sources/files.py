@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -209,7 +209,7 @@ class CsvReader(FileTableReader):
             return "skip"
 
         return pacsv.open_csv(
-            str(self.path),
+            native_path(self.path),
             read_options=pacsv.ReadOptions(
                 block_size=block_size,
                 # single-threaded parsing keeps row numbers for the malformed-row report
@@ -448,13 +448,13 @@ class ParquetReader(FileTableReader):
     ) -> None:
         super().__init__(name, path, sample=sample, batch_rows=batch_rows, seed=seed)
         try:
-            self.rows = pq.read_metadata(str(path)).num_rows
+            self.rows = pq.read_metadata(native_path(path)).num_rows
         except (pa.ArrowException, OSError, ValueError) as exc:
             raise self._translate(exc) from exc
 
     def _stream(self) -> Iterator[pa.RecordBatch]:
         size = self.batch_rows if self.sample is None else max(self.batch_rows, _CHUNK_ROWS)
-        parquet = pq.ParquetFile(str(self.path))
+        parquet = pq.ParquetFile(native_path(self.path))
         try:
             yield from parquet.iter_batches(batch_size=size)
         finally:
@@ -627,7 +627,32 @@ def _base_names(paths: list[Path], root: Path | None) -> list[str]:
     stems = Counter(p.stem for p in paths)
     names = [p.stem if stems[p.stem] == 1 else rel(p, suffix=False) for p in paths]
     counts = Counter(names)
-    return [rel(p, suffix=True) if counts[n] > 1 else n for p, n in zip(paths, names, strict=True)]
+    return [readable_name(rel(p, suffix=True) if counts[n] > 1 else n) for p, n in zip(paths, names, strict=True)]
+
+
+def readable_name(name: str) -> str:
+    """A file name as text: names that are not UTF-8 on disk (Python keeps their bytes as surrogates)
+    are decoded as GB18030, the usual encoding of Chinese file names from Windows, else replaced."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
+
+
+def native_path(path: Path) -> str | BinaryIO:
+    """What to hand to pyarrow: the path, or an open file when the path is not valid UTF-8 (pyarrow's
+    C++ side cannot take such a path; Python's open() can)."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return path.open("rb")
 
 
 def build_catalogue(paths: list[Path], root: Path | None) -> dict[str, FileTable]:

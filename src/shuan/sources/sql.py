@@ -62,7 +62,10 @@ _PG_DENIED = "42501"
 
 
 def is_sqlite_file(path: Path) -> bool:
-    """True when `path` starts with the SQLite 3 header (any extension)."""
+    """True when `path` is a regular file starting with the SQLite 3 header (any extension). FIFOs and
+    devices are never opened (reading one would block or never end)."""
+    if not path.is_file():
+        return False
     with path.open("rb") as fh:
         return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
@@ -71,10 +74,12 @@ def mask_url(url: str | URL) -> str:
     """`url` with its password replaced by ``***`` (also for strings SQLAlchemy cannot parse)."""
     if isinstance(url, URL):
         return url.render_as_string(hide_password=True)
+    if url.split("://", 1)[-1].split("/", 1)[0].count("@") > 1:
+        return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", url)
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (sa.exc.ArgumentError, ValueError, TypeError):
-        return re.sub(r"(://[^/@:]*:)[^@/]*@", r"\1***@", url)
+        return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", url)
 
 
 def _scrub(text: str, secret: str | None) -> str:
@@ -527,6 +532,10 @@ def open_database(spec: str) -> SqlSource:
     `SourceError` (with the password masked) if the URL is invalid or the database cannot be reached.
     """
     display = mask_url(spec)
+    authority = spec.split("://", 1)[-1].split("/", 1)[0]
+    if authority.count("@") > 1:
+        # an unencoded @ in the password would make the rest of it a host name, echoed by the driver
+        raise SourceError("source.db_url_at", url=display)
     try:
         url = make_url(spec)
     except (sa.exc.ArgumentError, ValueError):
@@ -564,6 +573,9 @@ def open_database(spec: str) -> SqlSource:
     except (sa.exc.SQLAlchemyError, OSError) as exc:
         engine.dispose()
         raise _connect_error(exc, url, display) from None
+    except Exception as exc:  # noqa: BLE001 - drivers fail in odd ways on odd options (e.g. an unknown charset)
+        engine.dispose()
+        raise SourceError("source.db_connect", url=display, reason=_scrub(f"{type(exc).__name__}: {exc}", password)) from None
     all_schemas = scheme in ("mysql", "mariadb") and not url.database
     return SqlSource(engine, display=display, password=password, all_schemas=all_schemas)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -64,6 +66,9 @@ class Store:
         """Create or upgrade the schema to the latest revision."""
         try:
             command.upgrade(alembic_config(self.engine), "head")
+        except CommandError as exc:
+            found = re.search(r"'([^']+)'", str(exc))
+            raise StoreError("store.revision", url=masked(self.url), revision=found.group(1) if found else "?") from None
         except SQLAlchemyError as exc:
             raise StoreError("store.open", url=masked(self.url), reason=str(exc).splitlines()[0]) from exc
 

@@ -1,0 +1,44 @@
+"""YAML loading for configuration files: UTF-8 only, no anchors/aliases (a "billion laughs" document
+would expand without bound), and one-line errors naming the file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from shuan.errors import ConfigError
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.AliasEvent):
+            raise ConfigError("yaml.alias", path=getattr(self, "_origin", "?"))
+        return super().compose_node(parent, index)
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: where the YAML syntax error is and what it is."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else ""
+    return f"YAML 语法错误{('（' + where + '）') if where else ''}：{problem}"
+
+
+def decode(data: bytes, origin: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("file.not_utf8", path=origin) from exc
+
+
+def load(text: str, origin: str, error_key: str, **params: object) -> Any:
+    """Parse `text`; syntax errors become ConfigError(error_key, reason=…, **params)."""
+    loader = _NoAliasLoader(text)
+    loader._origin = origin  # type: ignore[attr-defined]
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        raise ConfigError(error_key, reason=yaml_problem(exc), **params) from exc
+    finally:
+        loader.dispose()
