@@ -68,3 +68,14 @@ def test_missing_recognizer_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as exc:
         load_file(tmp_path / "absent.yaml")
     assert "absent.yaml" in str(exc.value)
+
+
+def test_builtin_patterns_compile_in_rust_regex() -> None:
+    """Built-ins skip the Rust compile at start-up; this test does it for them."""
+    import polars as pl
+
+    probe = pl.Series("p", ["x"], dtype=pl.Utf8)
+    for rec in Registry.default():
+        for pattern in (rec.full_pattern, rec.polars_text_pattern, rec.polars_probe_pattern):
+            if pattern:
+                probe.str.contains(pattern)  # raises on a pattern Rust cannot compile

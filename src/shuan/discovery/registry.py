@@ -87,7 +87,7 @@ def _error_from_validation(path: str, data: dict[str, Any], exc: ValidationError
     return ConfigError("recognizer.field", name=f"{path}: {name}", field=field, reason=reason)
 
 
-def parse_recognizers(text: str, origin: str) -> list[Recognizer]:
+def parse_recognizers(text: str, origin: str, *, builtin: bool = False) -> list[Recognizer]:
     """Parse and validate one YAML document of recognizers."""
     data = yamlsafe.load(text, origin, "recognizer.file", path=origin)
     if not isinstance(data, dict) or "recognizers" not in data:
@@ -98,7 +98,7 @@ def parse_recognizers(text: str, origin: str) -> list[Recognizer]:
     local = _file_macros(data, origin)
     expanded = {"recognizers": [_expand(item, f"{origin}#{i + 1}", local) for i, item in enumerate(items)]}
     try:
-        return RecognizerFile.model_validate(expanded).recognizers
+        return RecognizerFile.model_validate(expanded, context={"builtin": builtin}).recognizers
     except ValidationError as exc:
         raise _error_from_validation(origin, data, exc) from exc
 
@@ -119,7 +119,7 @@ def load_file(path: Path) -> list[Recognizer]:
 @cache
 def builtin_recognizers() -> tuple[Recognizer, ...]:
     text = resources.files("shuan.discovery").joinpath("builtin.yaml").read_text(encoding="utf-8")
-    return tuple(parse_recognizers(text, "builtin.yaml"))
+    return tuple(parse_recognizers(text, "builtin.yaml", builtin=True))
 
 
 class Registry:
