@@ -188,3 +188,26 @@ def test_numeric_columns_are_read_as_text(registry: Registry) -> None:
     df = pl.DataFrame({"phone": [int(m) for m in mobiles(50)]})
     [col] = classify_frame(df, registry)
     assert [t.type for t in col.types][:1] == ["cn_mobile"]
+
+
+def test_full_scan_finds_a_type_that_starts_after_the_learning_sample(registry: Registry) -> None:
+    """A full scan learns its live recognizers on the first batch; IDs that appear only later must
+    still be found (pruned recognizers are probed on every batch and their share estimated)."""
+    from shuan.discovery.engine import ColumnClassifier
+
+    idn = ids(2000)
+    clf = ColumnClassifier(registry, full=True)
+    clf.update(pl.DataFrame({"c": [f"待补录{i}" for i in range(50_000)]}))
+    for _ in range(4):
+        clf.update(pl.DataFrame({"c": [idn[i % 2000] for i in range(50_000)]}))
+    [col] = clf.results()
+    hit = next(t for t in col.types if t.type == "cn_resident_id")
+    assert 0.7 <= hit.ratio <= 0.85  # 200k of 250k values, partly estimated
+
+
+def test_overlong_cells_are_noted(registry: Registry) -> None:
+    from shuan.discovery.normalize import MAX_CELL
+
+    long = "备注" * MAX_CELL
+    [col] = classify_frame(pl.DataFrame({"note": [long, "短"]}), registry)
+    assert col.note and "超过" in col.note

@@ -29,6 +29,8 @@ TEXT_MIN_RATIO = 0.1  # share of rows that must hold a type for a free-text colu
 SECONDARY_MIN_RATIO = 0.1  # share a type needs to be listed beside others in a mixed column
 COVERAGE_RATIO = 0.8  # share of a mixed column its listed types (and organisation names) must explain
 PROSE_SHARE = 0.3  # share of values with CJK/whitespace for a long column to count as free text
+PROBE_SHARE = 0.02  # pruned recognizers are re-checked on this share of every later batch …
+PROBE_MIN_ROWS = 500  # … and on at least this many values
 LIVE_CHECK_ROWS = 5000  # rows of the first batch of a full scan that every recognizer sees
 PRUNE_AFTER_ROWS = 50_000  # a full scan re-checks which recognizers can still matter after this many values
 PARALLEL_MIN_ROWS = 2000  # below this, threads cost more than they save
@@ -65,8 +67,17 @@ class ColumnResult:
 
 @dataclass
 class _RecStats:
-    valid: int = 0
+    valid: int = 0  # hits among the values evaluated exactly
+    rows: int = 0  # values (or prose rows) evaluated exactly
+    probe_valid: int = 0  # hits in the subsamples probed while the recognizer was pruned
+    probe_rows: int = 0
     example: str | None = None
+
+    def estimate(self, total: int) -> float:
+        """Hits over `total` values: exact where evaluated, extrapolated from probes elsewhere."""
+        skipped = max(0, total - self.rows)
+        probed = self.probe_valid / self.probe_rows * skipped if self.probe_rows and skipped else 0.0
+        return self.valid + probed
 
 
 @dataclass
@@ -81,6 +92,7 @@ class _ColumnAcc:
     prose: int = 0  # values with CJK characters or whitespace (free text rather than codes)
     live: set[int] | None = None
     texty: bool | None = None  # decided with the live set; until then recomputed per batch
+    truncated: int = 0  # cells longer than normalize.MAX_CELL (only their start is searched)
     organisations: int = 0  # unclaimed values that are organisation names (explain a names column)
     id_birth_match: int = 0
     id_birth_rows: int = 0
@@ -182,16 +194,13 @@ class ColumnClassifier:
         """Keep the recognizers whose share so far is at least half the share they need to list their
         type (the header's hint lowers that share); the others cannot plausibly reach it."""
         assert acc.live is not None
-        header = self._header[acc.name]
         keep: set[int] = set()
         for i in acc.live:
-            rec = self.recs[i]
-            need = rec.hint_ratio if header[i] == hints.POSITIVE else rec.min_ratio
             st = acc.value.get(i)
-            if st is not None and st.valid / acc.non_null >= need / 2:
+            if st is not None and st.rows and st.estimate(acc.non_null) / acc.non_null >= self._need(acc, i) / 2:
                 keep.add(i)
             st = acc.text.get(i)
-            if st is not None and acc.text_rows and st.valid / acc.text_rows >= TEXT_MIN_RATIO / 2:
+            if st is not None and acc.text_rows and st.estimate(acc.text_rows) / acc.text_rows >= TEXT_MIN_RATIO / 2:
                 keep.add(i)
         acc.live = keep
 
@@ -209,50 +218,81 @@ class ColumnClassifier:
         if n == 0:
             return
         acc.non_null += n
+        acc.truncated += normalize.truncated(raw)
         if acc.texty is None:
             acc.chars += int(values.str.len_chars().sum() or 0)
             acc.prose += int(values.str.contains(r"[\u4e00-\u9fff\s]").sum())
+        live = self._all if acc.live is None else acc.live
+        texty = acc.texty if acc.texty is not None else self._looks_like_text(acc)
+        self._evaluate(acc, values, live, texty, probe=False)
+        if acc.live is not None and len(live) < len(self._all):
+            # recognizers pruned from a full scan keep being probed on a random subsample of every batch:
+            # their share is estimated for the rows they skipped, and one that starts matching comes back
+            k = min(n, max(PROBE_MIN_ROWS, int(n * PROBE_SHARE)))
+            pick = np.sort(np.random.default_rng(acc.non_null).choice(n, k, replace=False)) if k < n else None
+            sub = values if pick is None else values.gather(pick)
+            self._evaluate(acc, sub, self._all, texty, probe=True)
+            self._readmit(acc)
+
+    def _evaluate(self, acc: _ColumnAcc, values: pl.Series, recs: set[int], texty: bool, *, probe: bool) -> None:
+        """Count, per recognizer in `recs`, the values (or prose rows) it holds; probe counts go to the
+        probe tallies of recognizers that are not live."""
+        n = values.len()
         header = self._header[acc.name]
         live = self._all if acc.live is None else acc.live
+
+        def record(stats: dict[int, _RecStats], i: int, count: int, example: str | None) -> None:
+            if probe and i in live:
+                return
+            st = stats.setdefault(i, _RecStats())
+            if probe:
+                st.probe_valid += count
+                st.probe_rows += n
+            else:
+                st.valid += count
+                st.rows += n
+            st.example = st.example or example
+
         by_ops: dict[tuple[str, ...], pl.Series] = {}
         # each value belongs to at most one type: recognizers claim values in priority order (checksum
         # types first), so 10% of ID numbers that also pass Luhn are not counted as bank cards
         claimed = np.full(n, -1, dtype=np.int32)
         for i in self._priority:
-            if i not in live:
-                continue
             rec = self.recs[i]
-            if not rec.value or (rec.requires_hint and header[i] != hints.POSITIVE):
+            if i not in recs or not rec.value or (rec.requires_hint and header[i] != hints.POSITIVE):
                 continue
             ops = tuple(rec.normalize)
             v = by_ops.get(ops)
             if v is None:
                 v = by_ops[ops] = normalize.apply_ops(values, ops)
             mask = _value_mask(rec, v)
-            if mask is None:
-                continue
-            type_idx = self._type_index[rec.type]
-            newly = mask & (claimed == -1)
+            newly = np.zeros(n, dtype=bool) if mask is None else mask & (claimed == -1)
             count = int(newly.sum())
             if count:
-                claimed[newly] = type_idx
-                st = acc.value.setdefault(i, _RecStats())
-                st.valid += count
-                st.example = st.example or v.gather(int(np.argmax(newly))).item()
-        if "person_name" in {self.recs[i].type for i in live}:
+                claimed[newly] = self._type_index[rec.type]
+            record(acc.value, i, count, v.gather(int(np.argmax(newly))).item() if count else None)
+        if not probe and any(self.recs[i].type == "person_name" for i in recs):
             acc.organisations += int((values.str.contains(_ORGANISATION) & pl.Series(claimed == -1)).sum())
-        texty = acc.texty if acc.texty is not None else self._looks_like_text(acc)
         if texty:
-            acc.text_rows += n
-            for i in sorted(live):
+            if not probe:
+                acc.text_rows += n
+            for i in sorted(recs):
                 rec = self.recs[i]
                 if rec.polars_probe_pattern is None:
                     continue
                 rows, example = _evaluate_text(rec, values, self._shadows.get(i, ()))
-                if rows:
-                    st = acc.text.setdefault(i, _RecStats())
-                    st.valid += rows
-                    st.example = st.example or example
+                record(acc.text, i, rows, example)
+
+    def _readmit(self, acc: _ColumnAcc) -> None:
+        assert acc.live is not None
+        for stats in (acc.value, acc.text):
+            for i, st in stats.items():
+                if i not in acc.live and st.probe_rows and st.probe_valid / st.probe_rows >= self._need(acc, i) / 2:
+                    acc.live.add(i)
+
+    def _need(self, acc: _ColumnAcc, i: int) -> float:
+        rec = self.recs[i]
+        return rec.hint_ratio if self._header[acc.name][i] == hints.POSITIVE else rec.min_ratio
 
     def _cross_check_birth_dates(self, texts: dict[str, pl.Series]) -> None:
         """A date column whose dates equal the birth dates inside an ID column of the same rows is a
@@ -303,12 +343,14 @@ class ColumnClassifier:
         if acc.non_null == 0:
             result.note = "无非空值"
             return result
+        if acc.truncated:
+            result.note = f"{acc.truncated} 个单元格超过 {normalize.MAX_CELL} 字符，仅检查了前 {normalize.MAX_CELL} 字符"
         header = self._header[acc.name]
         best: dict[str, TypeHit] = {}
         per_type: dict[str, list[int]] = {}
         for i in acc.value:
             per_type.setdefault(self.recs[i].type, []).append(i)
-        shares = {t: sum(acc.value[i].valid for i in recs) / acc.non_null for t, recs in per_type.items()}
+        shares = {t: sum(acc.value[i].estimate(acc.non_null) for i in recs) / acc.non_null for t, recs in per_type.items()}
         # a column may hold several types (mobiles and landlines, ID numbers and credit codes, names and
         # company names): types with ≥ 10% each are listed when together with organisation names they
         # explain most of the column
@@ -316,7 +358,7 @@ class ColumnClassifier:
         covered = sum(shares[t] for t in secondary) + acc.organisations / acc.non_null
         mixed = len(secondary) > 1 or (secondary and acc.organisations)
         for t, recs in per_type.items():
-            i = max(recs, key=lambda k: acc.value[k].valid)
+            i = max(recs, key=lambda k: acc.value[k].estimate(acc.non_null))
             rec, st, h = self.recs[i], acc.value[i], header[i]
             ratio = shares[t]
             thresholds = [
@@ -328,7 +370,7 @@ class ColumnClassifier:
             if ratio < min(thresholds) and not by_coverage:
                 continue
             score = _score(rec.score, max(ratio, covered if by_coverage else ratio), h)
-            ev = f"{ratio:.1%} 的非空值符合{rec.name}（{st.valid}/{acc.non_null}，例 {mask_example(st.example or '')}）"
+            ev = f"{ratio:.1%} 的非空值符合{rec.name}（{_count(st, acc.non_null)}/{acc.non_null}，例 {mask_example(st.example or '')}）"
             if by_coverage and ratio < min(thresholds):
                 ev += f"；与同列其他类型{'及机构名称' if acc.organisations else ''}合计覆盖 {covered:.1%}"
             if h == hints.POSITIVE:
@@ -337,12 +379,12 @@ class ColumnClassifier:
         if acc.text_rows:
             for i, st in acc.text.items():
                 rec = self.recs[i]
-                ratio = st.valid / acc.text_rows
+                ratio = st.estimate(acc.text_rows) / acc.text_rows
                 if ratio < TEXT_MIN_RATIO or rec.type in best and best[rec.type].mode == "value":
                     continue
                 score = _score(rec.score, min(1.0, 0.5 + ratio), header[i]) * 0.95
                 ev = (f"自由文本：{ratio:.1%} 的记录含{self.registry.type_label(rec.type)}"
-                      f"（{st.valid}/{acc.text_rows}，例 {mask_example(st.example or '')}）")
+                      f"（{_count(st, acc.text_rows)}/{acc.text_rows}，例 {mask_example(st.example or '')}）")
                 _keep_best(best, TypeHit(rec.type, score, round(ratio, 4), ev, rec.name, "text"))
         if acc.id_birth_rows and "birth_date" not in best:
             ratio = acc.id_birth_match / acc.id_birth_rows
@@ -352,6 +394,12 @@ class ColumnClassifier:
                                          "出生日期（身份证号佐证）", "cross"))
         result.types = sorted(best.values(), key=lambda t: (-t.score, -t.ratio))
         return result
+
+
+def _count(st: _RecStats, total: int) -> str:
+    """The hit count behind a share; marked when part of it is estimated from probes (full scans)."""
+    est = st.estimate(total)
+    return str(st.valid) if est == st.valid else f"约 {round(est)}（部分为抽样估计）"
 
 
 def _score(base: float, ratio: float, header: int) -> float:

@@ -11,7 +11,7 @@ import polars as pl
 _FULL = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000"]
 _HALF = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" "]
 NULL_TOKENS = ["", "null", "NULL", "Null", "None", "none", "nan", "NaN", "N/A", "n/a", "NA", "-", "--", "—", "/", "无", "空", "暂无", "不详", "\\N"]
-MAX_CELL = 4096
+MAX_CELL = 65_536  # characters of one cell that are searched (free text longer than this is rare)
 
 
 def to_text(series: pl.Series) -> pl.Series | None:
@@ -36,6 +36,14 @@ def to_text(series: pl.Series) -> pl.Series | None:
         return series.cast(pl.Utf8)
     except pl.exceptions.PolarsError:
         return None
+
+
+def truncated(series: pl.Series) -> int:
+    """How many cells are longer than MAX_CELL (byte length is a cheap upper bound, checked first)."""
+    long = series.str.len_bytes() > MAX_CELL
+    if not long.any():
+        return 0
+    return int((series.filter(long).str.len_chars() > MAX_CELL).sum())
 
 
 def base(series: pl.Series) -> pl.Series:
