@@ -26,8 +26,6 @@ class Settings(BaseSettings):
     sample_rows: int = Field(default=10_000, gt=0, le=100_000_000, description="rows sampled per table by default")
     batch_rows: int = Field(default=100_000, gt=0, le=10_000_000, description="rows per batch when scanning in full")
     recognizers: Path | None = Field(default=None, description="YAML file with custom recognizers")
-    scale_persons_level2: int = Field(default=10_000, gt=0, description="rows with personal data that raise to 二级")
-    scale_persons_level3: int = Field(default=1_000_000, gt=0, description="rows with sensitive PI that raise to 三级")
 
     def store_url(self) -> str:
         if self.database_url:

@@ -104,6 +104,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # grading
     "scheme.unknown": ("未知的分级方案：{name}（可用：{known}）", "unknown grading scheme: {name} (known: {known})"),
     "scheme.invalid": ("分级方案 {name} 无效：{reason}", "grading scheme {name} is invalid: {reason}"),
+    "scale.unknown_rule": (
+        "--scale 指定的规则不存在或没有行数阈值：{rule}（可用：{known}）",
+        "--scale names a rule that does not exist or has no row threshold: {rule} (known: {known})",
+    ),
+    "scale.syntax": ("--scale 的格式应为 规则=行数：{value}", "--scale must be RULE=ROWS: {value}"),
     # store
     "store.open": ("无法打开清单库 {url}：{reason}", "cannot open the inventory store {url}: {reason}"),
     "store.write": ("写入清单库失败，本次扫描未保存：{reason}", "writing the inventory store failed, scan not saved: {reason}"),
@@ -130,6 +135,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "扫描完成：{tables} 张表，{sensitive} 张含敏感数据，{errors} 个错误",
         "scan finished: {tables} tables, {sensitive} with sensitive data, {errors} errors",
     ),
+    "scan.progress": ("扫描 {table}", "scanning {table}"),
+    "cli.aborted": ("已中止", "aborted"),
+    "recognizers.valid": ("有效：{count} 个识别器（{types}）", "valid: {count} recognizers ({types})"),
     "scan.saved": ("扫描结果已保存到清单库（扫描编号 {scan}）", "scan saved to the inventory store (scan {scan})"),
     "export.done": ("分类分级清单已写入：{path}", "classification and grading inventory written to: {path}"),
     "demo.title": ("数安演示：{city}政务数据分类分级", "shuan demo: government data classification for {city}"),
@@ -143,6 +151,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.source": ("数据源", "source"),
     "col.column": ("字段", "column"),
     "col.category": ("数据分类", "category"),
+    "col.table_level": ("表级别", "table level"),
+    "col.table_reasons": ("表定级理由", "table reasons"),
     "col.score": ("置信度", "score"),
     "col.ratio": ("命中比例", "ratio"),
     "col.evidence": ("依据", "evidence"),

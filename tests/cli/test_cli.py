@@ -144,3 +144,41 @@ def test_recognizers_and_schemes_commands(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0 and "cn_resident_id" in out
     code, out, _ = run(capsys, "schemes", "list")
     assert code == 0 and "jining-2020" in out and "gbt43697-2024" in out
+
+
+def test_scale_option_raises_the_grade(capsys: pytest.CaptureFixture[str], people_csv: Path) -> None:
+    code, out, _ = run(capsys, "scan", str(people_csv), "--format", "json", "--no-save", "--scheme",
+                       "zj-db33-2021", "--scale", "personal_scale=10")
+    assert code == 0 and json.loads(out)["tables"][0]["level"] >= 3
+    code, _, err = run(capsys, "scan", str(people_csv), "--scale", "personal_scale=many")
+    assert code != 0 and "personal_scale=many" in err
+
+
+def test_same_file_from_two_directories_is_one_source(capsys: pytest.CaptureFixture[str], people_csv: Path,
+                                                      monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
+    monkeypatch.chdir(people_csv.parent)
+    assert run(capsys, "scan", people_csv.name)[0] == 0
+    monkeypatch.chdir(people_csv.parent.parent)
+    assert run(capsys, "scan", str(people_csv.relative_to(people_csv.parent.parent)))[0] == 0
+    with sqlite3.connect(isolated_home / "shuan.db") as db:
+        assert db.execute("select count(*), min(display) from sources").fetchone() == (1, str(people_csv))
+
+
+def test_unreachable_store_fails_before_scanning(capsys: pytest.CaptureFixture[str], people_csv: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from shuan.config import get_settings
+
+    monkeypatch.setenv("SHUAN_DATABASE_URL", "postgresql://nobody:pw@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    code, out, err = run(capsys, "scan", str(people_csv), "--format", "json")
+    assert code == 4 and out == "" and "127.0.0.1:1" in err and "pw@" not in err
+    code, out, _ = run(capsys, "scan", str(people_csv), "--format", "json", "--no-save")
+    assert code == 0 and json.loads(out)["tables"]
+
+
+def test_header_only_csv_lists_its_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "h.csv").write_text("姓名,电话\n", encoding="utf-8")
+    code, out, _ = run(capsys, "scan", str(tmp_path / "h.csv"), "--format", "json", "--no-save")
+    doc = json.loads(out)
+    assert code == 0 and [c["name"] for c in doc["tables"][0]["columns"]] == ["姓名", "电话"]
+    assert doc["tables"][0]["rows"] == 0 and doc["tables"][0]["level"] == 1

@@ -39,6 +39,8 @@ CASES = [
     ("jining-2020", {"xm": ["person_name"], "sfzh": ["cn_resident_id"], "zd": ["medical_info"]}, 150_000, 3, "第二十八条（一）"),
     ("jining-2020", {"xm": ["person_name"], "sfzh": ["cn_resident_id"], "zd": ["medical_info"]}, 50_000, 2, "第二十九条"),
     ("jining-2020", {"code": ["cn_uscc"]}, 100, 1, "统一社会信用代码"),
+    ("jining-2020", {"zd": ["medical_info"]}, 10, 2, "《个人信息保护法》第二十八条"),
+    ("jining-2020", {"kh": ["bank_card"]}, 10, 2, "金融账户"),
     ("gbt43697-2024", {}, 10, 1, "一般数据1级"),
     ("gbt43697-2024", {"code": ["cn_uscc"]}, 10, 2, "组织"),
     ("gbt43697-2024", {"sfzh": ["cn_resident_id"]}, 10, 4, "身份证件"),
@@ -79,3 +81,39 @@ def test_scheme_file_validation(tmp_path) -> None:  # type: ignore[no-untyped-de
     with pytest.raises(ConfigError) as exc:
         load_scheme(str(bad))
     assert "bad.yaml" in str(exc.value) and "levels" in str(exc.value)
+
+
+def test_scale_thresholds_are_configurable(registry: Registry) -> None:
+    from shuan.grading.rules import Grader
+
+    scheme = load_scheme("jining-2020")
+    names = {"xm": ["person_name"]}
+    assert Grader(scheme, registry).table(names, 500).level == 1
+    assert Grader(scheme, registry, {"personal_scale": 100}).table(names, 500).level == 2
+
+
+def test_unknown_scale_rule_is_a_usage_error(registry: Registry) -> None:
+    from shuan.errors import UsageError
+    from shuan.grading.rules import Grader
+
+    with pytest.raises(UsageError) as exc:
+        Grader(load_scheme("jining-2020"), registry, {"nope": 5})
+    assert "nope" in str(exc.value) and "personal_scale" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("table", "types", "category"),
+    [
+        ("hj_rkxx", ["cn_resident_id"], "人口基础信息"),
+        ("yb_jsxx", ["cn_resident_id", "medical_info"], "医疗健康"),
+        ("sb_cbry", ["cn_resident_id"], "社会保障"),
+        ("t_0417", ["cn_resident_id"], "人口基础信息"),
+        ("t_0418", ["cn_uscc"], "法人单位基础信息"),
+        ("tj_hz", [], "经济统计"),
+        ("misc", [], "部门业务数据"),
+    ],
+)
+def test_category_inference(table: str, types: list[str], category: str) -> None:
+    from shuan.grading.taxonomy import infer
+
+    assert infer(table, types).name == category

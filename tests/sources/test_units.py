@@ -189,3 +189,28 @@ def test_to_arrow_nulls_values_the_type_cannot_hold() -> None:
     assert array.to_pylist() == [dt.datetime(2020, 1, 1), None, None]
     binary, _ = to_arrow([memoryview(b"ab"), "c"], pa.binary())
     assert binary.to_pylist() == [b"ab", b"c"]
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("postgresql://u:TopSecret1@127.0.0.1:5432/db", "TopSecret1"),
+        ("postgresql://u@127.0.0.1:5432/db?password=TopSecret1", "TopSecret1"),
+        ("postgresql://u@h/db?sslmode=require&sslpassword=TopSecret1", "TopSecret1"),
+        ("mysql+pymysql://u:a@TopSecret1@h/db", "TopSecret1"),
+        ("not a url://u:TopSecret1@x", "TopSecret1"),
+    ],
+)
+def test_mask_url_hides_every_secret(url: str, secret: str) -> None:
+    from shuan.urls import mask_url
+
+    assert secret not in mask_url(url)
+
+
+def test_query_password_never_reaches_the_message() -> None:
+    from shuan.errors import SourceError
+    from shuan.sources import open_source
+
+    with pytest.raises(SourceError) as err:
+        open_source("postgresql://postgres@127.0.0.1:1/test?password=TopSecret1")
+    assert "TopSecret1" not in str(err.value)

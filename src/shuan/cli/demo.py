@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from shuan.cli import output
-from shuan.cli.scan import persist_and_export, report_outcome, scan_source
+from shuan.cli.scan import report_outcome, run_with_progress
 from shuan.config import get_settings
+from shuan.inventory.service import ScanRequest
 from shuan.messages import msg
 
 
@@ -24,8 +25,7 @@ def command(data_dir: Path | None, output_path: Path | None) -> None:
     folder = ensure_demo(data_dir or settings.home / "demo-data")
     output.info(msg("demo.title", city=CITY))
     output.info(msg("demo.sources", path=folder.resolve()))
-    report = scan_source(str(folder), scheme=None, sample_rows=None, full=False)
     target = output_path or settings.home / "分类分级清单.xlsx"
-    scan_id, written = persist_and_export(report, save=True, output_path=target)
-    output.inventory_table(report)
-    report_outcome(report, scan_id, written)
+    outcome = run_with_progress(ScanRequest(str(folder), output=target))
+    output.inventory_table(outcome.report)
+    report_outcome(outcome)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from shuan.cli.common import registry_from
+from shuan.config import get_settings
 from shuan.discovery.text import TextDetector
 from shuan.errors import ShuanError
+from shuan.inventory.service import registry_for
 
 CHUNK = 2000
 
@@ -38,7 +39,7 @@ def _lines(path: str) -> Iterator[str]:
               help="自定义识别器 YAML 文件")
 def command(file: str, fmt: str, recognizer_files: tuple[Path, ...]) -> None:
     """在自由文本中识别敏感信息（每行一条记录，输出 JSON Lines）。"""
-    detector = TextDetector(registry_from(recognizer_files))
+    detector = TextDetector(registry_for(get_settings(), recognizer_files))
     out = sys.stdout
     chunk: list[str] = []
 

@@ -9,6 +9,7 @@ import click
 from shuan import __version__
 from shuan.cli import output
 from shuan.errors import ShuanError
+from shuan.messages import msg
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,13 +35,13 @@ def main(argv: list[str] | None = None) -> int:
         output.error(exc.user_message)
         return exc.exit_code
     except click.exceptions.Abort:
-        output.error("已中止")
+        output.error(msg("cli.aborted"))
         return 130
     except click.ClickException as exc:
         output.error(exc.format_message())
         return exc.exit_code
     except KeyboardInterrupt:
-        output.error("已中止")
+        output.error(msg("cli.aborted"))
         return 130
     except BrokenPipeError:
         return 0

@@ -8,6 +8,7 @@ import click
 
 from shuan.cli import output
 from shuan.discovery.registry import Registry, load_file
+from shuan.messages import msg
 
 
 @click.group("recognizers")
@@ -29,4 +30,4 @@ def check(file: Path) -> None:
     """校验自定义识别器 YAML 文件。"""
     recs = load_file(file)
     Registry.default([file])
-    output.emit_line(f"有效：{len(recs)} 个识别器（{', '.join(r.type for r in recs)}）")
+    output.emit_line(msg("recognizers.valid", count=len(recs), types=", ".join(r.type for r in recs)))

@@ -9,15 +9,10 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shuan.cli import output
-from shuan.cli.common import registry_from
 from shuan.config import get_settings
-from shuan.errors import UsageError
-from shuan.grading.scheme import load_scheme
-from shuan.inventory.export import export, from_report
-from shuan.inventory.persist import save_scan
-from shuan.inventory.scan import ScanReport, run_scan, summary
+from shuan.inventory.scan import summary
+from shuan.inventory.service import ScanOutcome, ScanRequest, scan
 from shuan.messages import msg
-from shuan.store.db import open_store
 
 
 @click.command("scan")
@@ -30,62 +25,45 @@ from shuan.store.db import open_store
 @click.option("--full", is_flag=True, help="扫描全部行（流式分批，内存有界）")
 @click.option("--recognizers", "recognizer_files", type=click.Path(path_type=Path), multiple=True,
               help="自定义识别器 YAML 文件，可多次指定")
+@click.option("--scale", multiple=True, metavar="规则=行数",
+              help="调整方案中规模规则的行数阈值，如 personal_scale=5000，可多次指定")
 @click.option("--output", "-o", "output_path", type=click.Path(path_type=Path), default=None,
               help="同时导出分类分级清单（.xlsx/.csv/.json）")
 @click.option("--save/--no-save", default=True, show_default=True, help="保存到清单库")
-@click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True, help="并发读取的表数")
+@click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True, help="抽样扫描时并发读取的表数")
 def command(source: str, fmt: str, scheme: str | None, sample_rows: int | None, full: bool,
-            recognizer_files: tuple[Path, ...], output_path: Path | None, save: bool, workers: int) -> None:
+            recognizer_files: tuple[Path, ...], scale: tuple[str, ...], output_path: Path | None, save: bool,
+            workers: int) -> None:
     """扫描数据源（文件、目录、SQLite 文件或数据库 URL），识别敏感数据并分类分级。"""
-    report = scan_source(source, scheme=scheme, sample_rows=sample_rows, full=full,
-                         recognizer_files=recognizer_files, workers=workers, quiet=fmt == "json")
-    scan_id, written = persist_and_export(report, save=save, output_path=output_path)
+    request = ScanRequest(source, scheme, sample_rows, full, recognizer_files, scale, workers, save, output_path)
+    outcome = run_with_progress(request, quiet=fmt == "json")
     if fmt == "json":
-        output.emit_json(report.as_json())
+        output.emit_json(outcome.report.as_json())
         if not sys.stderr.isatty():
             return  # machine use: stdout carries the document, nothing else is said
     else:
-        output.inventory_table(report)
-    report_outcome(report, scan_id, written)
+        output.inventory_table(outcome.report)
+    report_outcome(outcome)
 
 
-def report_outcome(report: ScanReport, scan_id: int | None, written: Path | None) -> None:
-    output.info(summary(report))
-    if scan_id is not None:
-        output.info(msg("scan.saved", scan=scan_id))
-    if written is not None:
-        output.info(msg("export.done", path=written.resolve()))
-
-
-def scan_source(source: str, *, scheme: str | None, sample_rows: int | None, full: bool,
-                recognizer_files: tuple[Path, ...] = (), workers: int = 4, quiet: bool = False) -> ScanReport:
+def run_with_progress(request: ScanRequest, *, quiet: bool = False) -> ScanOutcome:
+    """The scan, with a progress bar on stderr when it is a terminal (silent otherwise)."""
     settings = get_settings()
-    if sample_rows is not None and sample_rows <= 0:
-        raise UsageError("cli.sample_size", value=sample_rows)
-    registry = registry_from(recognizer_files)
-    the_scheme = load_scheme(scheme or settings.scheme)
-    sample = None if full else (sample_rows or settings.sample_rows)
-    if sys.stderr.isatty() and not quiet:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      transient=True) as bar:
-            task = bar.add_task("扫描中", total=None)
+    if not sys.stderr.isatty() or quiet:
+        return scan(request, settings)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as bar:
+        task = bar.add_task(msg("scan.progress", table="…"), total=None)
 
-            def progress(name: str, done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total, description=f"扫描 {name}")
+        def progress(name: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=msg("scan.progress", table=name))
 
-            return run_scan(source, registry, the_scheme, sample=sample, batch_rows=settings.batch_rows,
-                            workers=workers, progress=progress)
-    return run_scan(source, registry, the_scheme, sample=sample, batch_rows=settings.batch_rows, workers=workers)
+        return scan(request, settings, progress)
 
 
-def persist_and_export(report: ScanReport, *, save: bool, output_path: Path | None) -> tuple[int | None, Path | None]:
-    """Save the scan (one transaction) and write the export; returns (scan id, export path)."""
-    scan_id = None
-    if save:
-        store = open_store(get_settings().store_url())
-        try:
-            scan_id = save_scan(store, report)
-        finally:
-            store.close()
-    written = export(from_report(report, scan_id), output_path) if output_path is not None else None
-    return scan_id, written
+def report_outcome(outcome: ScanOutcome) -> None:
+    output.info(summary(outcome.report))
+    if outcome.scan_id is not None:
+        output.info(msg("scan.saved", scan=outcome.scan_id))
+    if outcome.exported is not None:
+        output.info(msg("export.done", path=outcome.exported.resolve()))

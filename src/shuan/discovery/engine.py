@@ -10,7 +10,6 @@ Nothing here touches a database or the network: the same code can run in a Spark
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -330,6 +329,10 @@ class ColumnClassifier:
                 return True
         return False
 
+    def declare(self, name: str) -> None:
+        """Make a column known even if no batch held a value (a header-only table)."""
+        self._acc(name)
+
     # --- results ---------------------------------------------------------------------------------
 
     def results(self) -> list[ColumnResult]:
@@ -500,11 +503,4 @@ def classify_frame(df: pl.DataFrame, registry: Registry) -> list[ColumnResult]:
     """Convenience: classify the columns of one in-memory frame."""
     clf = ColumnClassifier(registry)
     clf.update(df)
-    return clf.results()
-
-
-def classify_batches(batches: Iterable[pa.RecordBatch], registry: Registry, *, full: bool) -> list[ColumnResult]:
-    clf = ColumnClassifier(registry, full=full)
-    for b in batches:
-        clf.update(b)
     return clf.results()

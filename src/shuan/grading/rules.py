@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from shuan.discovery.registry import Registry
 from shuan.discovery.vocabulary import TYPES
-from shuan.grading.scheme import Rule, Scheme
+from shuan.errors import UsageError
+from shuan.grading.scheme import Rule, Scheme, builtin_ids, load_scheme
 
 
 @dataclass
@@ -126,3 +127,31 @@ def grade_table(
     if not grade.reasons:
         grade.reasons.append(scheme.default_reason)
     return grade
+
+
+class Grader:
+    """Grades columns and tables under one scheme (with optional row thresholds per rule), and the
+    same tables under the other built-in schemes for comparison."""
+
+    def __init__(self, scheme: Scheme, registry: Registry, min_rows: dict[str, int] | None = None) -> None:
+        self.scheme = scheme
+        self.registry = registry
+        self.min_rows = dict(min_rows or {})
+        scaled = {r.id for r in scheme.rules if r.when.min_rows is not None}
+        unknown = sorted(set(self.min_rows) - scaled)
+        if unknown:
+            raise UsageError("scale.unknown_rule", rule="、".join(unknown), known="、".join(sorted(scaled)) or "-")
+
+    def column(self, types: Sequence[str]) -> ColumnGrade:
+        return grade_column(self.scheme, self.registry, types)
+
+    def table(self, column_types: dict[str, list[str]], rows: int) -> TableGrade:
+        return grade_table(self.scheme, self.registry, column_types, rows, min_rows_override=self.min_rows)
+
+    def others(self, column_types: dict[str, list[str]], rows: int) -> list[tuple[Scheme, TableGrade]]:
+        out = []
+        for sid in builtin_ids():
+            if sid != self.scheme.id:
+                other = load_scheme(sid)
+                out.append((other, grade_table(other, self.registry, column_types, rows)))
+        return out

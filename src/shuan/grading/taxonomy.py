@@ -38,19 +38,20 @@ def categories() -> tuple[Category, ...]:
 
 
 def infer(table: str, types: Iterable[str]) -> Category:
-    """Most specific match: types first (they are evidence), then name keywords; else 部门业务数据."""
+    """The table's name first (a 医保 table holding ID numbers is 医疗健康, not 人口), then the types it
+    holds, else 部门业务数据."""
     present = set(types)
     name = table.lower()
     leaves = [c for c in categories() if c.parent]
+    tokens = [t for t in re.split(r"[^0-9a-z\u4e00-\u9fff]+", name) if t]
+    for c in leaves:
+        for k in c.keywords:
+            if (k.isascii() and any(t.startswith(k) for t in tokens)) or (not k.isascii() and k in name):
+                return c
     for c in leaves:
         if c.types_all and set(c.types_all) <= present:
             return c
     for c in leaves:
         if c.types_any and set(c.types_any) & present:
             return c
-    tokens = [t for t in re.split(r"[^0-9a-z\u4e00-\u9fff]+", name) if t]
-    for c in leaves:
-        for k in c.keywords:
-            if (k.isascii() and any(t.startswith(k) for t in tokens)) or (not k.isascii() and k in name):
-                return c
     return next(c for c in leaves if c.code == "3.1")

@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,8 +20,8 @@ import xlsxwriter
 
 from shuan.discovery.vocabulary import TYPES
 from shuan.errors import ShuanError, UsageError
-from shuan.grading.scheme import load_scheme
-from shuan.inventory.persist import InventoryRow
+from shuan.grading.scheme import Scheme
+from shuan.inventory.persist import InventoryRow, StoredError
 from shuan.inventory.scan import ScanReport
 from shuan.messages import msg
 
@@ -33,6 +33,7 @@ class ExportColumn:
     name: str
     level: int
     level_label: str
+    color: str
     types: list[str]
     type_labels: list[str]
     pi_categories: list[str]
@@ -59,10 +60,10 @@ class ExportTable:
     columns: list[ExportColumn] = field(default_factory=list)
 
 
-def _column(name: str, level: int, label: str, types: list[dict[str, Any]], note: str | None) -> ExportColumn:
+def _column(scheme: Scheme, name: str, level: int, types: list[dict[str, Any]], note: str | None) -> ExportColumn:
     ids = [t["type"] for t in types]
     return ExportColumn(
-        name, level, label, ids,
+        name, level, scheme.label(level), scheme.level(level).color, ids,
         [TYPES[i].label if i in TYPES else i for i in ids],
         sorted({TYPES[i].pi_category for i in ids if i in TYPES and TYPES[i].pi_category}),  # type: ignore[misc]
         sorted({TYPES[i].sensitive for i in ids if i in TYPES and TYPES[i].sensitive}),  # type: ignore[misc]
@@ -70,30 +71,39 @@ def _column(name: str, level: int, label: str, types: list[dict[str, Any]], note
     )
 
 
-def from_report(report: ScanReport, scan_id: int | None = None) -> list[ExportTable]:
+@dataclass
+class Inventory:
+    """What an export holds: graded tables and the tables that could not be scanned."""
+
+    tables: list[ExportTable]
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def from_report(report: ScanReport, scan_id: int | None = None) -> Inventory:
     scheme = report.scheme
     out = []
     for t in report.tables:
         et = ExportTable(report.source, scan_id, report.started_at.isoformat(timespec="seconds"), scheme.id, t.name,
                          t.rows, t.level, t.level_label, scheme.level(t.level).color, t.category, t.reasons)
-        et.columns = [_column(c.name, c.level, scheme.label(c.level), c.types, c.note) for c in t.columns]
+        et.columns = [_column(scheme, c.name, c.level, c.types, c.note) for c in t.columns]
         out.append(et)
-    return out
+    return Inventory(out, [{"source": report.source, "table": e["table"], "error": e["error"]} for e in report.errors])
 
 
-def from_store(rows: list[InventoryRow]) -> list[ExportTable]:
+def from_store(found: tuple[list[InventoryRow], list[StoredError]]) -> Inventory:
+    rows, errors = found
     out = []
     for r in rows:
-        scheme = load_scheme(r.scheme)
-        grade = next(g for g in r.table.grades if g.scheme == r.scheme)
-        et = ExportTable(r.source, r.scan_id, r.scanned_at.isoformat(timespec="seconds"), r.scheme, r.table.name,
+        scheme = r.scheme
+        grade = next(g for g in r.table.grades if g.scheme == scheme.id)
+        et = ExportTable(r.source, r.scan_id, r.scanned_at.isoformat(timespec="seconds"), scheme.id, r.table.name,
                          r.table.rows, grade.level, grade.label, scheme.level(grade.level).color, r.table.category,
                          list(grade.reasons))
         for c in r.table.columns:
             types = [{"type": d.type, "score": d.score, "ratio": d.ratio, "evidence": d.evidence} for d in c.detections]
-            et.columns.append(_column(c.name, c.level, scheme.label(c.level), types, c.note))
+            et.columns.append(_column(scheme, c.name, c.level, types, c.note))
         out.append(et)
-    return out
+    return Inventory(out, [{"source": e.source, "table": e.table, "error": e.error} for e in errors])
 
 
 @contextmanager
@@ -119,23 +129,45 @@ def atomic_output(path: Path, mode: str = "wb", encoding: str = "utf-8") -> Iter
         raise
 
 
-def export(tables: list[ExportTable], path: Path, fmt: str | None = None) -> Path:
+def export(inventory: Inventory, path: Path, fmt: str | None = None) -> Path:
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise UsageError("export.format", fmt=fmt or "?")
     try:
         if fmt == "json":
             with atomic_output(path, "w") as fh:
-                json.dump({"tables": [asdict(t) for t in tables]}, fh, ensure_ascii=False, indent=2)
+                json.dump(_json_document(inventory), fh, ensure_ascii=False, indent=2)
         elif fmt == "csv":
             with atomic_output(path, "w", encoding="utf-8-sig") as fh:  # BOM: Excel opens it as UTF-8
-                _write_csv(tables, fh)
+                _write_csv(inventory.tables, fh)
         else:
             with atomic_output(path, "wb") as fh:
-                _write_xlsx(tables, fh)
+                _write_xlsx(inventory, fh)
     except OSError as exc:
         raise ShuanError("export.write", path=str(path), reason=exc.strerror or str(exc)) from exc
     return path
+
+
+def _json_document(inventory: Inventory) -> dict[str, Any]:
+    """The same shapes as `shuan scan --format json` (DESIGN.md §4), one entry per table with its source."""
+    return {
+        "tables": [
+            {"source": t.source, "scan_id": t.scan_id, "scanned_at": t.scanned_at, "scheme": t.scheme,
+             "name": t.name, "rows": t.rows, "level": t.level, "level_label": t.level_label,
+             "reasons": t.reasons, "category": t.category,
+             "columns": [
+                 {"name": c.name, "level": c.level, "level_label": c.level_label,
+                  "types": [{"type": ty, "label": lb, "score": sc, "ratio": ra, "evidence": ev}
+                            for ty, lb, sc, ra, ev in zip(c.types, c.type_labels, c.scores, c.ratios, c.evidence,
+                                                          strict=True)],
+                  "personal_information": c.pi_categories, "sensitive": c.sensitive}
+                 | ({"note": c.note} if c.note else {})
+                 for c in t.columns
+             ]}
+            for t in inventory.tables
+        ],
+        "errors": inventory.errors,
+    }
 
 
 def _column_headings() -> list[str]:
@@ -156,14 +188,18 @@ def _inert(value: Any) -> Any:
 
 
 def _write_csv(tables: list[ExportTable], fh: IO[str]) -> None:
+    """One row per column, with its table's level and reasons repeated (a flat file for spreadsheets)."""
     w = csv.writer(fh)
-    w.writerow(_column_headings() + [msg("col.category"), msg("col.scheme")])
+    w.writerow(_column_headings() + [msg("col.table_level"), msg("col.table_reasons"), msg("col.category"),
+                                     msg("col.scheme")])
     for t in tables:
         for c in t.columns:
-            w.writerow([_inert(v) for v in _column_row(t, c) + [t.category, t.scheme]])
+            extra = [t.level_label, "；".join(t.reasons), t.category, t.scheme]
+            w.writerow([_inert(v) for v in _column_row(t, c) + extra])
 
 
-def _write_xlsx(tables: list[ExportTable], fh: IO[bytes]) -> None:
+def _write_xlsx(inventory: Inventory, fh: IO[bytes]) -> None:
+    tables = inventory.tables
     # strings stay strings: a column named "=1+1" must not become a live formula
     wb = xlsxwriter.Workbook(fh, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                   "strings_to_numbers": False})
@@ -199,12 +235,19 @@ def _write_xlsx(tables: list[ExportTable], fh: IO[bytes]) -> None:
         for c in t.columns:
             row = _column_row(t, c)
             wc.write_row(r, 0, row[:3], wrap)
-            color = load_scheme(t.scheme).level(c.level).color
-            wc.write(r, 3, row[3], level_cell(color))
+            wc.write(r, 3, row[3], level_cell(c.color))
             wc.write_row(r, 4, row[4:], wrap)
             r += 1
     for i, width in enumerate([28, 24, 20, 10, 22, 18, 18, 8, 9, 70]):
         wc.set_column(i, i, width)
     wc.freeze_panes(1, 3)
     wc.autofilter(0, 0, max(1, r - 1), 9)
+
+    if inventory.errors:
+        we = wb.add_worksheet(msg("inventory.errors_sheet"))
+        we.write_row(0, 0, [msg("col.source"), msg("col.table"), msg("col.error")], head)
+        for k, e in enumerate(inventory.errors, start=1):
+            we.write_row(k, 0, [e["source"], e["table"], e["error"]], wrap)
+        for i, width in enumerate([28, 24, 80]):
+            we.set_column(i, i, width)
     wb.close()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from shuan.errors import StoreError
-from shuan.grading.scheme import builtin_ids, load_scheme
+from shuan.grading.scheme import Scheme, load_scheme
 from shuan.inventory.scan import ScanReport
 from shuan.store.db import Store
 from shuan.store.models import (
@@ -31,13 +31,14 @@ def _kind(display: str) -> str:
 def save_scan(store: Store, report: ScanReport) -> int:
     """Persist the whole scan atomically; returns the scan id. Raises StoreError on any failure."""
     scheme = report.scheme
+    doc = scheme.model_dump(mode="json")
     try:
         with store.transaction() as s:
             src = s.scalar(select(SourceRecord).where(SourceRecord.display == report.source))
             if src is None:
                 src = SourceRecord(display=report.source, kind=_kind(report.source), created_at=datetime.now(UTC))
                 s.add(src)
-            run = ScanRun(source=src, scheme=scheme.id, mode=report.mode, sample_rows=report.sample_rows,
+            run = ScanRun(source=src, scheme=scheme.id, scheme_doc=doc, mode=report.mode, sample_rows=report.sample_rows,
                           started_at=report.started_at, finished_at=report.finished_at or datetime.now(UTC),
                           status="completed" if not report.errors else "partial",
                           table_count=len(report.tables), error_count=len(report.errors))
@@ -47,14 +48,9 @@ def save_scan(store: Store, report: ScanReport) -> int:
                                 category=t.category, warnings=t.warnings)
                 ta.grades.append(Grade(scheme=scheme.id, level=t.level, label=t.level_label, reasons=t.reasons,
                                        derived=False))
-                for other, table in scheme.mapping.items():
-                    if t.level in table:
-                        mapped = table[t.level]
-                        if other not in builtin_ids():
-                            continue  # a mapping to a scheme this installation does not know
-                        label = load_scheme(other).label(mapped)
-                        ta.grades.append(Grade(scheme=other, level=mapped, label=label, derived=True,
-                                               reasons=[f"由 {scheme.id} {t.level_label} 按方案映射"]))
+                for g in t.other_grades:
+                    ta.grades.append(Grade(scheme=g.scheme, level=g.level, label=g.label, reasons=g.reasons,
+                                           derived=True))
                 for i, c in enumerate(t.columns):
                     ca = ColumnAsset(ordinal=i, name=c.name, level=c.level, reason=c.reason, note=c.note)
                     for h in c.types:
@@ -71,16 +67,24 @@ def save_scan(store: Store, report: ScanReport) -> int:
 
 
 @dataclass
+class StoredError:
+    source: str
+    scan_id: int
+    table: str
+    error: str
+
+
+@dataclass
 class InventoryRow:
     source: str
     scan_id: int
     scanned_at: datetime
-    scheme: str
+    scheme: Scheme  # as the scan used it (read from the run, so a custom scheme file may be gone)
     table: TableAsset
 
 
-def latest_inventory(store: Store, scan_id: int | None = None) -> list[InventoryRow]:
-    """Tables of the given scan, or of the latest scan of every source."""
+def latest_inventory(store: Store, scan_id: int | None = None) -> tuple[list[InventoryRow], list[StoredError]]:
+    """Tables (and per-table scan errors) of the given scan, or of the latest scan of every source."""
     with store.sessions() as s:
         if scan_id is not None:
             runs = list(s.scalars(select(ScanRun).where(ScanRun.id == scan_id)))
@@ -95,6 +99,7 @@ def latest_inventory(store: Store, scan_id: int | None = None) -> list[Inventory
             if not runs:
                 raise StoreError("store.no_scan")
         out: list[InventoryRow] = []
+        errors = [StoredError(run.source.display, run.id, e.table, e.error) for run in runs for e in run.errors]
         for run in runs:
             tables = s.scalars(
                 select(TableAsset).where(TableAsset.scan_id == run.id).order_by(TableAsset.name).options(
@@ -103,5 +108,6 @@ def latest_inventory(store: Store, scan_id: int | None = None) -> list[Inventory
                 )
             ).all()
             for t in tables:
-                out.append(InventoryRow(run.source.display, run.id, run.started_at, run.scheme, t))
-        return out
+                scheme = Scheme.model_validate(run.scheme_doc) if run.scheme_doc else load_scheme(run.scheme)
+                out.append(InventoryRow(run.source.display, run.id, run.started_at, scheme, t))
+        return out, errors

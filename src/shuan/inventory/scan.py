@@ -1,8 +1,8 @@
 """The scan use case: open a source, classify and grade every table, report per-table errors.
 
 A table that fails is listed in `errors` and the scan goes on; a source that cannot be opened
-raises `SourceError`. Tables are read concurrently (I/O bound for databases); the detection work
-itself runs in Polars' thread pool.
+raises `SourceError`. Tables are read concurrently in sampled scans (I/O bound for databases); a full
+scan reads one table at a time so that memory stays bounded for the whole scan, not per table.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import Any
 from shuan.discovery.engine import ColumnClassifier, ColumnResult
 from shuan.discovery.registry import Registry
 from shuan.errors import ShuanError, TableError
-from shuan.grading.rules import grade_column, grade_table
-from shuan.grading.scheme import Scheme
+from shuan.grading.rules import Grader
 from shuan.grading.taxonomy import infer
 from shuan.inventory.batching import coalesce, read_ahead
 from shuan.messages import msg
@@ -34,6 +33,16 @@ class ColumnReport:
 
 
 @dataclass
+class OtherGrade:
+    """The table graded under another built-in scheme, for comparison (stored, shown in exports)."""
+
+    scheme: str
+    level: int
+    label: str
+    reasons: list[str]
+
+
+@dataclass
 class TableReport:
     name: str
     rows: int
@@ -44,19 +53,23 @@ class TableReport:
     columns: list[ColumnReport]
     sampled_rows: int
     warnings: list[str] = field(default_factory=list)
-    encoding: str | None = None
+    other_grades: list[OtherGrade] = field(default_factory=list)
 
 
 @dataclass
 class ScanReport:
     source: str
-    scheme: Scheme
+    grader: Grader
     mode: str  # "sample" | "full"
     sample_rows: int | None
     started_at: datetime
     finished_at: datetime | None = None
     tables: list[TableReport] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def scheme(self) -> Any:
+        return self.grader.scheme
 
     def as_json(self) -> dict[str, Any]:
         """The `shuan scan --format json` contract (DESIGN.md §4), plus compatible extra fields."""
@@ -89,7 +102,7 @@ class ScanReport:
 Progress = Callable[[str, int, int], None]  # (table, done, total)
 
 
-def scan_table(source: Source, name: str, registry: Registry, scheme: Scheme, *, sample: int | None,
+def scan_table(source: Source, name: str, registry: Registry, grader: Grader, *, sample: int | None,
                batch_rows: int) -> TableReport:
     reader = source.open_table(name, sample=sample, batch_rows=batch_rows)
     clf = ColumnClassifier(registry, full=sample is None)
@@ -97,47 +110,48 @@ def scan_table(source: Source, name: str, registry: Registry, scheme: Scheme, *,
     for batch in coalesce(read_ahead(reader.batches()), batch_rows):
         seen += batch.num_rows
         clf.update(batch)
-    columns = clf.results()
+    for column in getattr(reader, "columns", None) or []:
+        header = getattr(column, "name", column)  # file readers list names, database readers column specs
+        if isinstance(header, str):
+            clf.declare(header)  # a header-only table still lists its columns
     rows = reader.rows if reader.rows is not None else seen
-    return build_table_report(name, rows, seen, columns, registry, scheme, reader.warnings,
-                              getattr(reader, "encoding", None))
+    return build_table_report(name, rows, seen, clf.results(), grader, reader.warnings)
 
 
-def build_table_report(name: str, rows: int, sampled: int, columns: list[ColumnResult], registry: Registry,
-                       scheme: Scheme, warnings: list[str], encoding: str | None = None) -> TableReport:
-    col_reports: list[ColumnReport] = []
-    col_types: dict[str, list[str]] = {}
+def build_table_report(name: str, rows: int, sampled: int, columns: list[ColumnResult], grader: Grader,
+                       warnings: list[str]) -> TableReport:
+    col_types = {c.name: [h.type for h in c.types] for c in columns}
+    col_reports = []
     for c in columns:
-        types = [h.type for h in c.types]
-        col_types[c.name] = types
-        cg = grade_column(scheme, registry, types)
+        cg = grader.column(col_types[c.name])
         col_reports.append(ColumnReport(
             c.name, cg.level,
             [{"type": h.type, "score": h.score, "ratio": h.ratio, "evidence": h.evidence} for h in c.types],
             cg.reason, c.note,
         ))
-    grade = grade_table(scheme, registry, col_types, rows)
+    grade = grader.table(col_types, rows)
+    others = [OtherGrade(s.id, g.level, s.label(g.level), g.reasons) for s, g in grader.others(col_types, rows)]
     category = infer(name, {t for ts in col_types.values() for t in ts})
-    return TableReport(name, rows, grade.level, scheme.label(grade.level), grade.reasons, category.path,
-                       col_reports, sampled, list(warnings), encoding)
+    return TableReport(name, rows, grade.level, grader.scheme.label(grade.level), grade.reasons, category.path,
+                       col_reports, sampled, list(warnings), others)
 
 
-def run_scan(spec: str, registry: Registry, scheme: Scheme, *, sample: int | None, batch_rows: int,
+def run_scan(spec: str, registry: Registry, grader: Grader, *, sample: int | None, batch_rows: int,
              workers: int = 4, progress: Progress | None = None) -> ScanReport:
     with open_source(spec) as source:
-        report = ScanReport(source.display, scheme, "sample" if sample else "full", sample, datetime.now(UTC))
+        report = ScanReport(source.display, grader, "sample" if sample else "full", sample, datetime.now(UTC))
         names = source.tables()
         results: dict[str, TableReport | str] = {}
 
         def one(name: str) -> tuple[str, TableReport | str]:
             try:
-                return name, scan_table(source, name, registry, scheme, sample=sample, batch_rows=batch_rows)
+                return name, scan_table(source, name, registry, grader, sample=sample, batch_rows=batch_rows)
             except ShuanError as exc:
                 return name, exc.user_message
             except Exception as exc:  # noqa: BLE001 - a bad table must not stop the scan; reported per table
                 return name, TableError("table.read", table=name, reason=f"{type(exc).__name__}: {exc}").user_message
 
-        n_workers = max(1, min(workers, len(names)))
+        n_workers = 1 if sample is None else max(1, min(workers, len(names)))
         done = 0
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
             for name, res in pool.map(one, names):
@@ -156,5 +170,5 @@ def run_scan(spec: str, registry: Registry, scheme: Scheme, *, sample: int | Non
 
 
 def summary(report: ScanReport) -> str:
-    sensitive = sum(1 for t in report.tables if t.level > report.scheme.default_level or any(c.types for c in t.columns))
+    sensitive = sum(1 for t in report.tables if any(c.types for c in t.columns))
     return msg("scan.summary", tables=len(report.tables), sensitive=sensitive, errors=len(report.errors))

@@ -49,7 +49,9 @@ def open_source(spec: str, *, block_size: int = CSV_BLOCK_SIZE, seed: int | None
         return open_database(spec)
 
     path = Path(spec).expanduser()
-    spec = readable_name(spec)  # what is shown and stored: text, even for a non-UTF-8 path
+    # what is shown and stored: the absolute path (the same data scanned from two working directories is
+    # one source), as text even when the path is not UTF-8
+    spec = readable_name(str(path.absolute()))
     try:
         if path.is_dir():
             return DirectorySource(spec, path, block_size=block_size, seed=seed)

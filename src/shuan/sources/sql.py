@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sqlite3
 import warnings
 from collections.abc import Iterator, Sequence
@@ -33,6 +32,7 @@ from shuan.errors import SourceError, TableError
 from shuan.messages import msg
 from shuan.sources.base import Source, TableReader
 from shuan.sources.sampling import rebatch
+from shuan.urls import DEFAULT_DRIVERS, mask_url, scrub, secrets_of
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: seconds to wait for a database server to accept a connection
@@ -44,13 +44,7 @@ _FILTER_FACTOR = 4
 _PG_SYSTEM_SAMPLE_ROWS = 20_000_000
 
 #: URL scheme (before any ``+driver``) → the SQLAlchemy drivername used when no driver is given
-_DEFAULT_DRIVERS = {
-    "postgresql": "postgresql+psycopg",
-    "postgres": "postgresql+psycopg",
-    "mysql": "mysql+pymysql",
-    "mariadb": "mariadb+pymysql",
-    "sqlite": "sqlite",
-}
+_DEFAULT_DRIVERS = DEFAULT_DRIVERS
 DB_SCHEMES = frozenset(_DEFAULT_DRIVERS)
 
 _MYSQL_SYSTEM_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")
@@ -70,24 +64,8 @@ def is_sqlite_file(path: Path) -> bool:
         return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
-def mask_url(url: str | URL) -> str:
-    """`url` with its password replaced by ``***`` (also for strings SQLAlchemy cannot parse)."""
-    if isinstance(url, URL):
-        return url.render_as_string(hide_password=True)
-    if url.split("://", 1)[-1].split("/", 1)[0].count("@") > 1:
-        return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", url)
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (sa.exc.ArgumentError, ValueError, TypeError):
-        return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", url)
-
-
-def _scrub(text: str, secret: str | None) -> str:
-    """One line of a driver message, with the password (if any) removed."""
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    if secret:
-        line = line.replace(secret, "***")
-    return line
+def _scrub(text: str, secrets: list[str] | str | None) -> str:
+    return scrub(text, [secrets] if isinstance(secrets, str) else (secrets or []))
 
 
 @dataclass(frozen=True)
@@ -210,7 +188,7 @@ def _driver_code(exc: BaseException) -> tuple[int | None, str | None]:
 
 def _connect_error(exc: BaseException, url: URL, display: str) -> SourceError:
     orig = getattr(exc, "orig", None) or exc
-    reason = _scrub(str(orig), url.password if isinstance(url.password, str) else None)
+    reason = _scrub(str(orig), secrets_of(url))
     code, _ = _driver_code(exc)
     lower = reason.lower()
     backend = url.get_backend_name()
@@ -251,7 +229,7 @@ def _connect_error(exc: BaseException, url: URL, display: str) -> SourceError:
     return SourceError("source.db_connect", url=display, reason=reason)
 
 
-def _table_error(table: str, exc: BaseException, password: str | None) -> TableError:
+def _table_error(table: str, exc: BaseException, password: list[str] | None) -> TableError:
     code, sqlstate = _driver_code(exc)
     orig = getattr(exc, "orig", None) or exc
     reason = _scrub(str(orig), password)
@@ -415,7 +393,7 @@ class SqlTableReader(TableReader):
 class SqlSource(Source):
     """A database reached through SQLAlchemy. Create with `open_database` or `open_sqlite_file`."""
 
-    def __init__(self, engine: Engine, *, display: str, password: str | None, all_schemas: bool) -> None:
+    def __init__(self, engine: Engine, *, display: str, password: list[str] | None, all_schemas: bool) -> None:
         self.engine = engine
         self.display = display
         self.password = password
@@ -546,7 +524,7 @@ def open_database(spec: str) -> SqlSource:
         raise SourceError("source.unsupported", path=display)
     if "+" not in url.drivername:
         url = url.set(drivername=_DEFAULT_DRIVERS[scheme])
-    password = url.password if isinstance(url.password, str) else None
+    password = secrets_of(url)
 
     if scheme == "sqlite":
         database = url.database or ""

@@ -17,21 +17,9 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shuan.errors import StoreError
+from shuan.urls import mask_url, with_default_driver
 
-
-def masked(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<invalid URL>"
-
-
-def _normalize(url: str) -> str:
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    if url.startswith("mysql://"):
-        return "mysql+pymysql://" + url.removeprefix("mysql://")
-    return url
+masked = mask_url
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -50,7 +38,7 @@ def alembic_config(engine: Engine) -> Config:
 
 class Store:
     def __init__(self, url: str) -> None:
-        self.url = _normalize(url)
+        self.url = with_default_driver(url)
         try:
             u = make_url(self.url)
             if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:"):

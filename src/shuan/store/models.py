@@ -27,6 +27,7 @@ class ScanRun(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     scheme: Mapped[str] = mapped_column(String(64))
+    scheme_doc: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the scheme as used (custom files too)
     mode: Mapped[str] = mapped_column(String(16))
     sample_rows: Mapped[int | None] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -88,7 +89,7 @@ class Grade(Base):
     level: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(64))
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
-    derived: Mapped[bool] = mapped_column(default=False)  # mapped from another scheme, not graded directly
+    derived: Mapped[bool] = mapped_column(default=False)  # graded under a scheme other than the scan's, for comparison
     table: Mapped[TableAsset] = relationship(back_populates="grades")
 
 

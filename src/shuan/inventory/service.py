@@ -1,0 +1,73 @@
+"""The front ends' entry points for scanning: scan, save in the store, export. The CLI (and later the
+API and console) parse input and render output; the order of the steps and their rules live here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from shuan.config import Settings
+from shuan.discovery.registry import Registry
+from shuan.errors import UsageError
+from shuan.grading.rules import Grader
+from shuan.grading.scheme import load_scheme
+from shuan.inventory.export import export, from_report
+from shuan.inventory.persist import save_scan
+from shuan.inventory.scan import Progress, ScanReport, run_scan
+from shuan.store.db import Store, open_store
+
+
+@dataclass
+class ScanRequest:
+    source: str
+    scheme: str | None = None
+    sample_rows: int | None = None
+    full: bool = False
+    recognizer_files: Sequence[Path] = ()
+    scale: Sequence[str] = ()  # "RULE=ROWS" overrides of a scheme rule's row threshold
+    workers: int = 4
+    save: bool = True
+    output: Path | None = None
+
+
+@dataclass
+class ScanOutcome:
+    report: ScanReport
+    scan_id: int | None
+    exported: Path | None
+
+
+def parse_scale(items: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in items:
+        rule, sep, rows = item.partition("=")
+        if not sep or not rule.strip() or not rows.strip().isdigit():
+            raise UsageError("scale.syntax", value=item)
+        out[rule.strip()] = int(rows)
+    return out
+
+
+def registry_for(settings: Settings, files: Sequence[Path]) -> Registry:
+    extra = list(files)
+    if settings.recognizers is not None and settings.recognizers not in extra:
+        extra.insert(0, settings.recognizers)
+    return Registry.default(extra)
+
+
+def scan(request: ScanRequest, settings: Settings, progress: Progress | None = None) -> ScanOutcome:
+    """Scan, then save and export. Configuration and the store are checked before any data is read, so
+    a bad option or an unreachable store costs nothing; the save is one transaction."""
+    registry = registry_for(settings, request.recognizer_files)
+    grader = Grader(load_scheme(request.scheme or settings.scheme), registry, parse_scale(request.scale))
+    store: Store | None = open_store(settings.store_url()) if request.save else None
+    try:
+        sample = None if request.full else (request.sample_rows or settings.sample_rows)
+        report = run_scan(request.source, registry, grader, sample=sample, batch_rows=settings.batch_rows,
+                          workers=request.workers, progress=progress)
+        scan_id = save_scan(store, report) if store is not None else None
+    finally:
+        if store is not None:
+            store.close()
+    exported = export(from_report(report, scan_id), request.output) if request.output is not None else None
+    return ScanOutcome(report, scan_id, exported)
