@@ -10,13 +10,12 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select, text
 
+from shuan.discovery.registry import Registry
 from shuan.errors import StoreError
-from shuan.grading.scheme import load_scheme
+from shuan.grading.rules import Grader
+from shuan.grading.scheme import Scheme, load_scheme
 from shuan.inventory.export import export, from_report, from_store
 from shuan.inventory.persist import latest_inventory, save_scan
-from shuan.discovery.registry import Registry
-from shuan.grading.rules import Grader
-from shuan.grading.scheme import Scheme
 from shuan.inventory.scan import ColumnReport, OtherGrade, ScanReport, TableReport
 from shuan.store.db import open_store
 from shuan.store.models import Grade, ScanRun, TableAsset
