@@ -199,7 +199,7 @@ class Recognizer(BaseModel):
             return None
         cls = _BOUNDARY_CLASS[self.boundary]
         if cls:
-            core = f"(?<![{cls}]){core}(?![{cls}])"
+            core = f"(?<![{cls}])(?:{core})(?![{cls}])"
         return re.compile(core)
 
     @cached_property
@@ -210,7 +210,7 @@ class Recognizer(BaseModel):
             return None
         cls = _BOUNDARY_CLASS[self.boundary]
         if cls:
-            core = f"(?:^|[^{cls}]){core}(?:$|[^{cls}])"
+            core = f"(?:^|[^{cls}])(?:{core})(?:$|[^{cls}])"
         return core
 
     @cached_property

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from shuan.discovery import normalize
@@ -58,9 +59,21 @@ class TextDetector:
 
 
 def _python_spans(rec: Recognizer, lines: Sequence[str]) -> list[tuple[int, int, int]]:
+    """Python's engine on the lines that can hold a match at all: a Rust-regex pass with the
+    recognizer's probe (or its text pattern) picks them, so most lines never reach Python."""
     regex = rec.python_text_regex
     assert regex is not None
-    return [(li, *_span(m, rec.span_groups)) for li, line in enumerate(lines) for m in regex.finditer(line)]
+    series = pl.Series("t", list(lines), dtype=pl.Utf8)
+    # the prefilter must never drop a line the span regex would match: the literal prefilter, or the
+    # same pattern in Rust regex; a column probe is a different pattern, so it is not used here
+    if rec.text_prefilter:
+        hits = series.str.contains_any(rec.text_prefilter)
+    elif rec.text_probe is None and rec.polars_text_pattern is not None:
+        hits = series.str.contains(rec.polars_text_pattern)
+    else:
+        hits = pl.Series(np.ones(len(lines), dtype=bool))
+    candidates = np.flatnonzero(hits.fill_null(False).to_numpy())
+    return [(int(li), *_span(m, rec.span_groups)) for li in candidates for m in regex.finditer(lines[li])]
 
 
 def _rust_spans(rec: Recognizer, lines: Sequence[str]) -> list[tuple[int, int, int]]:
