@@ -73,7 +73,7 @@ def _python_spans(rec: Recognizer, lines: Sequence[str]) -> list[tuple[int, int,
     else:
         hits = pl.Series(np.ones(len(lines), dtype=bool))
     candidates = np.flatnonzero(hits.fill_null(False).to_numpy())
-    return [(int(li), *_span(m, rec.span_groups)) for li in candidates for m in regex.finditer(lines[li])]
+    return [(int(li), *_span(m, rec.span_groups)) for li in candidates.tolist() for m in regex.finditer(lines[li])]
 
 
 def _rust_spans(rec: Recognizer, lines: Sequence[str]) -> list[tuple[int, int, int]]:
