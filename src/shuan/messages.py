@@ -31,6 +31,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot determine the encoding of table {table} (tried {tried})",
     ),
     "table.empty": ("表 {table} 为空", "table {table} is empty"),
+    "table.failed": ("{reason}", "{reason}"),
+    "table.unsupported_format": (
+        "{table} 是不支持的格式（{suffix}），请另存为 {target} 后再扫描",
+        "{table} is in an unsupported format ({suffix}); save it as {target} and scan again",
+    ),
     "table.csv_malformed": (
         "表 {table} 第 {line} 行格式错误：{reason}",
         "table {table} line {line} is malformed: {reason}",

@@ -582,3 +582,13 @@ def test_row_bigger_than_the_starting_block_resumes_with_a_bigger_block(tmp_path
     table = to_table(batches)
     assert table.num_rows == 30_002  # nothing delivered twice, nothing lost
     assert table.column("id").to_pylist()[-2:] == ["big", "z"]
+
+
+def test_unsupported_data_files_are_reported_not_skipped(tmp_path: Path) -> None:
+    write_csv(tmp_path / "ok.csv")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0 legacy excel")
+    with open_source(str(tmp_path)) as source:
+        assert "old.xls" in source.tables()
+        with pytest.raises(TableError) as err:
+            source.open_table("old.xls", sample=10, batch_rows=10)
+    assert "xlsx" in err.value.user_message and "old.xls" in err.value.user_message

@@ -10,11 +10,27 @@ import os
 from pathlib import Path
 
 from shuan.errors import SourceError, TableError
+from shuan.messages import msg
 from shuan.sources.base import Source, TableReader
-from shuan.sources.files import FileSource, list_data_files
+from shuan.sources.files import FileSource, list_data_files, readable_name
 from shuan.sources.sql import is_sqlite_file, open_sqlite_file
 
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
+#: data formats people keep next to the supported ones; each is reported as a failed table (not skipped
+#: in silence) with a hint on how to convert it
+UNSUPPORTED_DATA = {".xls": "xlsx", ".xlsb": "xlsx", ".ods": "xlsx", ".et": "xlsx", ".dbf": "csv",
+                    ".mdb": "csv", ".accdb": "csv", ".sav": "csv", ".dta": "csv"}
+
+
+def list_unsupported(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in filenames:
+            path = Path(directory, filename)
+            if path.suffix.lower() in UNSUPPORTED_DATA and not filename.startswith((".", "~$")) and path.is_file():
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).parts)
 
 
 def list_sqlite_files(root: Path) -> list[Path]:
@@ -35,12 +51,17 @@ class DirectorySource(Source):
         self.display = display
         files = list_data_files(root)
         databases = list_sqlite_files(root)
-        if not files and not databases:
+        unsupported = list_unsupported(root)
+        if not files and not databases and not unsupported:
             raise SourceError("source.empty_dir", path=display)
         self._parts: list[tuple[str, Source]] = []
         if files:
             self._parts.append(("", FileSource(display, files, root=root, block_size=block_size, seed=seed)))
         self._broken: dict[str, str] = {}  # a database that cannot be opened fails as one table
+        for path in unsupported:
+            name = readable_name(path.relative_to(root).as_posix())
+            self._broken[name] = msg("table.unsupported_format", table=name, suffix=path.suffix.lower(),
+                                     target=UNSUPPORTED_DATA[path.suffix.lower()])
         for db in databases:
             prefix = db.relative_to(root).with_suffix("").as_posix()
             try:
@@ -67,7 +88,7 @@ class DirectorySource(Source):
 
     def open_table(self, name: str, *, sample: int | None, batch_rows: int) -> TableReader:
         if name in self._broken:
-            raise TableError("table.read", table=name, reason=self._broken[name])
+            raise TableError("table.failed", table=name, reason=self._broken[name])
         route = self._table_routes().get(name)
         if route is None:
             raise TableError("table.unknown", table=name)
