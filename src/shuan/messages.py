@@ -31,14 +31,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot determine the encoding of table {table} (tried {tried})",
     ),
     "table.empty": ("表 {table} 为空", "table {table} is empty"),
-    "table.failed": ("{reason}", "{reason}"),
     "table.unsupported_format": (
         "{table} 是不支持的格式（{suffix}），请另存为 {target} 后再扫描",
         "{table} is in an unsupported format ({suffix}); save it as {target} and scan again",
-    ),
-    "table.csv_malformed": (
-        "表 {table} 第 {line} 行格式错误：{reason}",
-        "table {table} line {line} is malformed: {reason}",
     ),
     "source.db_auth": (
         "数据库 {url} 拒绝登录：用户名或密码错误，或该用户无权访问",
@@ -96,16 +91,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # recognizers
     "recognizer.file": ("自定义识别器文件 {path} 无效：{reason}", "custom recognizer file {path} is invalid: {reason}"),
-    "recognizer.regex": (
-        "识别器 {name} 的正则表达式无效：{pattern}（{reason}）",
-        "recognizer {name} has an invalid regular expression: {pattern} ({reason})",
-    ),
     "recognizer.field": ("识别器 {name} 字段 {field} 错误：{reason}", "recognizer {name} field {field}: {reason}"),
     "recognizer.duplicate": ("识别器类型重复：{name}", "duplicate recognizer type: {name}"),
-    "recognizer.validator": (
-        "识别器 {name} 引用了未知的校验器 {validator}（可用：{known}）",
-        "recognizer {name} refers to unknown validator {validator} (known: {known})",
-    ),
     # grading
     "scheme.unknown": ("未知的分级方案：{name}（可用：{known}）", "unknown grading scheme: {name} (known: {known})"),
     "scheme.invalid": ("分级方案 {name} 无效：{reason}", "grading scheme {name} is invalid: {reason}"),
@@ -147,6 +134,36 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.done": ("分类分级清单已写入：{path}", "classification and grading inventory written to: {path}"),
     "demo.title": ("数安演示：{city}政务数据分类分级", "shuan demo: government data classification for {city}"),
     "demo.sources": ("演示数据：{path}", "demo data: {path}"),
+    # evidence and notes (discovery)
+    "note.binary": ("二进制列，未检查内容", "binary column, content not inspected"),
+    "note.empty": ("无非空值", "no non-empty values"),
+    "note.truncated": (
+        "{count} 个单元格超过 {limit} 字符，仅检查了前 {limit} 字符",
+        "{count} cells exceed {limit} characters; only their first {limit} were searched",
+    ),
+    "ev.value": ("{ratio} 的非空值符合{recognizer}（{count}/{total}，例 {example}）",
+                 "{ratio} of non-empty values match {recognizer} ({count}/{total}, e.g. {example})"),
+    "ev.coverage": ("；与同列其他类型合计覆盖 {covered}", "; together with the column's other types they cover {covered}"),
+    "ev.coverage_org": ("；与同列其他类型及机构名称合计覆盖 {covered}",
+                        "; with the column's other types and organisation names they cover {covered}"),
+    "ev.header": ("；列名“{column}”提示{label}", "; the column name \"{column}\" suggests {label}"),
+    "ev.text": ("自由文本：{ratio} 的记录含{label}（{count}/{total}，例 {example}）",
+                "free text: {ratio} of rows hold {label} ({count}/{total}, e.g. {example})"),
+    "ev.birth_cross": ("{ratio} 的日期与同行身份证号中的出生日期一致（{count}/{total}）",
+                       "{ratio} of dates equal the birth date inside the same row's ID number ({count}/{total})"),
+    "ev.birth_cross_name": ("出生日期（身份证号佐证）", "birth date (confirmed by ID numbers)"),
+    "ev.estimated": ("约 {count}（部分为抽样估计）", "about {count} (partly estimated from samples)"),
+    # grading reasons
+    "grade.column": ("含{label}，{level}{cite}", "holds {label}: {level}{cite}"),
+    "grade.table_column": ("字段“{column}”{reason}；表级不低于最高字段级别（全表含：{labels}）",
+                           "column \"{column}\" {reason}; a table is at least its highest column (holds: {labels})"),
+    "grade.custom": ("自定义识别器", "custom recognizer"),
+    "grade.custom_pi": ("自定义识别器（个人信息）", "custom recognizer (personal information)"),
+    # recognizer files
+    "recognizer.macros": ("macros 必须是 名称: 正则 的映射", "macros must map names to regexes"),
+    "recognizer.top": ("顶层必须是包含 recognizers 列表的映射", "the top level must be a mapping with a recognizers list"),
+    "recognizer.list": ("recognizers 必须是列表", "recognizers must be a list"),
+    "recognizer.label": ("自定义类型必须提供 label（中文名称）", "a custom type needs a label"),
     # table headings (inventory output)
     "col.table": ("表名", "table"),
     "col.rows": ("行数", "rows"),
@@ -170,8 +187,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "inventory.tables_sheet": ("表级清单", "tables"),
     "inventory.columns_sheet": ("字段级清单", "columns"),
     "inventory.errors_sheet": ("扫描错误", "errors"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
 }
 
 

@@ -22,6 +22,7 @@ from shuan.discovery import hints, normalize
 from shuan.discovery.recognizer import Recognizer
 from shuan.discovery.registry import Registry
 from shuan.discovery.validators import VALIDATORS, resident_id_birth
+from shuan.messages import msg
 
 TEXT_MIN_LENGTH = 10  # mean characters per value above which a column is also searched as free text
 TEXT_MIN_RATIO = 0.1  # share of rows that must hold a type for a free-text column to list it
@@ -341,13 +342,13 @@ class ColumnClassifier:
     def _decide(self, acc: _ColumnAcc) -> ColumnResult:
         result = ColumnResult(acc.name, acc.non_null)
         if acc.binary:
-            result.note = "二进制列，未检查内容"
+            result.note = msg("note.binary")
             return result
         if acc.non_null == 0:
-            result.note = "无非空值"
+            result.note = msg("note.empty")
             return result
         if acc.truncated:
-            result.note = f"{acc.truncated} 个单元格超过 {normalize.MAX_CELL} 字符，仅检查了前 {normalize.MAX_CELL} 字符"
+            result.note = msg("note.truncated", count=acc.truncated, limit=normalize.MAX_CELL)
         header = self._header[acc.name]
         best: dict[str, TypeHit] = {}
         per_type: dict[str, list[int]] = {}
@@ -373,11 +374,12 @@ class ColumnClassifier:
             if ratio < min(thresholds) and not by_coverage:
                 continue
             score = _score(rec.score, max(ratio, covered if by_coverage else ratio), h)
-            ev = f"{ratio:.1%} 的非空值符合{rec.name}（{_count(st, acc.non_null)}/{acc.non_null}，例 {mask_example(st.example or '')}）"
+            ev = msg("ev.value", ratio=f"{ratio:.1%}", recognizer=rec.name, count=_count(st, acc.non_null),
+                     total=acc.non_null, example=mask_example(st.example or ""))
             if by_coverage and ratio < min(thresholds):
-                ev += f"；与同列其他类型{'及机构名称' if acc.organisations else ''}合计覆盖 {covered:.1%}"
+                ev += msg("ev.coverage_org" if acc.organisations else "ev.coverage", covered=f"{covered:.1%}")
             if h == hints.POSITIVE:
-                ev += f"；列名“{acc.name}”提示{self.registry.type_label(rec.type)}"
+                ev += msg("ev.header", column=acc.name, label=self.registry.type_label(rec.type))
             _keep_best(best, TypeHit(rec.type, score, round(ratio, 4), ev, rec.name, "value"))
         if acc.text_rows:
             for i, st in acc.text.items():
@@ -386,15 +388,15 @@ class ColumnClassifier:
                 if ratio < TEXT_MIN_RATIO or rec.type in best and best[rec.type].mode == "value":
                     continue
                 score = _score(rec.score, min(1.0, 0.5 + ratio), header[i]) * 0.95
-                ev = (f"自由文本：{ratio:.1%} 的记录含{self.registry.type_label(rec.type)}"
-                      f"（{_count(st, acc.text_rows)}/{acc.text_rows}，例 {mask_example(st.example or '')}）")
+                ev = msg("ev.text", ratio=f"{ratio:.1%}", label=self.registry.type_label(rec.type),
+                         count=_count(st, acc.text_rows), total=acc.text_rows, example=mask_example(st.example or ""))
                 _keep_best(best, TypeHit(rec.type, score, round(ratio, 4), ev, rec.name, "text"))
         if acc.id_birth_rows and "birth_date" not in best:
             ratio = acc.id_birth_match / acc.id_birth_rows
             if ratio >= 0.6:
-                ev = f"{ratio:.1%} 的日期与同行身份证号中的出生日期一致（{acc.id_birth_match}/{acc.id_birth_rows}）"
+                ev = msg("ev.birth_cross", ratio=f"{ratio:.1%}", count=acc.id_birth_match, total=acc.id_birth_rows)
                 _keep_best(best, TypeHit("birth_date", round(0.85 + 0.14 * ratio, 2), round(ratio, 4), ev,
-                                         "出生日期（身份证号佐证）", "cross"))
+                                         msg("ev.birth_cross_name"), "cross"))
         result.types = sorted(best.values(), key=lambda t: (-t.score, -t.ratio))
         return result
 
@@ -402,7 +404,7 @@ class ColumnClassifier:
 def _count(st: _RecStats, total: int) -> str:
     """The hit count behind a share; marked when part of it is estimated from probes (full scans)."""
     est = st.estimate(total)
-    return str(st.valid) if est == st.valid else f"约 {round(est)}（部分为抽样估计）"
+    return str(st.valid) if est == st.valid else msg("ev.estimated", count=round(est))
 
 
 def _score(base: float, ratio: float, header: int) -> float:

@@ -24,6 +24,7 @@ from shuan.discovery.recognizer import Recognizer, RecognizerFile
 from shuan.discovery.trie import trie_regex
 from shuan.discovery.vocabulary import TYPES
 from shuan.errors import ConfigError
+from shuan.messages import msg
 
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
 
@@ -63,7 +64,7 @@ def _file_macros(data: dict[str, Any], origin: str) -> dict[str, str]:
     """`macros:` at the top of a file: name → regex text, may use bundled macros and earlier ones."""
     raw = data.get("macros") or {}
     if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
-        raise ConfigError("recognizer.file", path=origin, reason="macros 必须是 名称: 正则 的映射")
+        raise ConfigError("recognizer.file", path=origin, reason=msg("recognizer.macros"))
     local: dict[str, str] = {}
     for name, text in raw.items():
         local[name] = _expand(text, f"{origin}: macros.{name}", local)
@@ -91,10 +92,10 @@ def parse_recognizers(text: str, origin: str, *, builtin: bool = False) -> list[
     """Parse and validate one YAML document of recognizers."""
     data = yamlsafe.load(text, origin, "recognizer.file", path=origin)
     if not isinstance(data, dict) or "recognizers" not in data:
-        raise ConfigError("recognizer.file", path=origin, reason="顶层必须是包含 recognizers 列表的映射")
+        raise ConfigError("recognizer.file", path=origin, reason=msg("recognizer.top"))
     items = data.get("recognizers")
     if not isinstance(items, list):
-        raise ConfigError("recognizer.file", path=origin, reason="recognizers 必须是列表")
+        raise ConfigError("recognizer.file", path=origin, reason=msg("recognizer.list"))
     local = _file_macros(data, origin)
     expanded = {"recognizers": [_expand(item, f"{origin}#{i + 1}", local) for i, item in enumerate(items)]}
     try:
@@ -112,7 +113,7 @@ def load_file(path: Path) -> list[Recognizer]:
     for rec in recognizers:
         if rec.type not in TYPES and not rec.label:
             raise ConfigError("recognizer.field", name=f"{path}: {rec.name}", field="label",
-                              reason="自定义类型必须提供 label（中文名称）")
+                              reason=msg("recognizer.label"))
     return recognizers
 
 

@@ -15,6 +15,7 @@ from shuan.discovery.registry import Registry
 from shuan.discovery.vocabulary import TYPES
 from shuan.errors import UsageError
 from shuan.grading.scheme import Rule, Scheme, builtin_ids, load_scheme
+from shuan.messages import msg
 
 
 @dataclass
@@ -36,9 +37,9 @@ def type_level(scheme: Scheme, registry: Registry, type_id: str) -> tuple[int, s
         return tl.level, tl.article
     custom = registry.custom(type_id)
     if custom is not None and custom.level is not None:
-        return min(custom.level, scheme.max_level), "自定义识别器"
+        return min(custom.level, scheme.max_level), msg("grade.custom")
     if custom is not None and (custom.pi_category or custom.sensitive):
-        return min(2, scheme.max_level), "自定义识别器（个人信息）"
+        return min(2, scheme.max_level), msg("grade.custom_pi")
     return scheme.default_level, ""
 
 
@@ -49,7 +50,7 @@ def grade_column(scheme: Scheme, registry: Registry, types: Sequence[str]) -> Co
     level, article = type_level(scheme, registry, best)
     label = registry.type_label(best)
     cite = f"（{article}）" if article else ""
-    return ColumnGrade(level, f"含{label}，{scheme.label(level)}{cite}")
+    return ColumnGrade(level, msg("grade.column", label=label, level=scheme.label(level), cite=cite))
 
 
 def _facts(registry: Registry, types: set[str]) -> tuple[bool, list[str], bool]:
@@ -109,7 +110,7 @@ def grade_table(
     if top_col is not None:
         grade.level = top_col[0]
         labels = "、".join(sorted({registry.type_label(t) for t in types}))
-        grade.reasons.append(f"字段“{top_col[1]}”{top_col[2]}；表级不低于最高字段级别（全表含：{labels}）")
+        grade.reasons.append(msg("grade.table_column", column=top_col[1], reason=top_col[2], labels=labels))
     personal, sensitive, direct = _facts(registry, types)
     for rule in scheme.rules:
         if min_rows_override and rule.id in min_rows_override and rule.when.min_rows is not None:

@@ -88,7 +88,7 @@ class DirectorySource(Source):
 
     def open_table(self, name: str, *, sample: int | None, batch_rows: int) -> TableReader:
         if name in self._broken:
-            raise TableError("table.failed", table=name, reason=self._broken[name])
+            raise TableError("table.read", table=name, reason=self._broken[name])
         route = self._table_routes().get(name)
         if route is None:
             raise TableError("table.unknown", table=name)
