@@ -30,7 +30,8 @@ SECONDARY_MIN_RATIO = 0.1  # share a type needs to be listed beside others in a 
 COVERAGE_RATIO = 0.8  # share of a mixed column its listed types (and organisation names) must explain
 PROSE_SHARE = 0.3  # share of values with CJK/whitespace for a long column to count as free text
 PROBE_SHARE = 0.02  # pruned recognizers are re-checked on this share of every later batch …
-PROBE_MIN_ROWS = 500  # … and on at least this many values
+PROBE_MIN_ROWS = 500  # … and on at least this many values …
+PROBE_EVERY = 2  # … every second batch (a probe runs every recognizer once per column: a fixed cost)
 LIVE_CHECK_ROWS = 5000  # rows of the first batch of a full scan that every recognizer sees
 PRUNE_AFTER_ROWS = 50_000  # a full scan re-checks which recognizers can still matter after this many values
 PARALLEL_MIN_ROWS = 2000  # below this, threads cost more than they save
@@ -69,15 +70,30 @@ class ColumnResult:
 class _RecStats:
     valid: int = 0  # hits among the values evaluated exactly
     rows: int = 0  # values (or prose rows) evaluated exactly
-    probe_valid: int = 0  # hits in the subsamples probed while the recognizer was pruned
+    estimated: float = 0.0  # hits estimated for rows skipped while pruned, up to the last probe
+    pending: int = 0  # rows skipped since the last probe
+    last_rate: float | None = None  # hit rate at the last probe (or when pruned)
+    probe_valid: int = 0  # raw probe tallies (a probe that finds hits re-admits the recognizer)
     probe_rows: int = 0
     example: str | None = None
 
+    def skip(self, n: int) -> None:
+        if self.last_rate is None:
+            self.last_rate = self.valid / self.rows if self.rows else 0.0
+        self.pending += n
+
+    def probe(self, hits: int, sampled: int, batch: int) -> None:
+        """The probed batch takes the probe's rate; rows skipped before it the mean of both probes'."""
+        rate = hits / sampled if sampled else 0.0
+        before = max(0, self.pending - batch)
+        self.estimated += before * ((self.last_rate or 0.0) + rate) / 2 + min(batch, self.pending) * rate
+        self.pending, self.last_rate = 0, rate
+        self.probe_valid += hits
+        self.probe_rows += sampled
+
     def estimate(self, total: int) -> float:
-        """Hits over `total` values: exact where evaluated, extrapolated from probes elsewhere."""
-        skipped = max(0, total - self.rows)
-        probed = self.probe_valid / self.probe_rows * skipped if self.probe_rows and skipped else 0.0
-        return self.valid + probed
+        """Hits over all values: exact where evaluated, estimated from probes where skipped."""
+        return self.valid + self.estimated + self.pending * (self.last_rate or 0.0)
 
 
 @dataclass
@@ -92,6 +108,7 @@ class _ColumnAcc:
     prose: int = 0  # values with CJK characters or whitespace (free text rather than codes)
     live: set[int] | None = None
     texty: bool | None = None  # decided with the live set; until then recomputed per batch
+    batches: int = 0
     truncated: int = 0  # cells longer than normalize.MAX_CELL (only their start is searched)
     organisations: int = 0  # unclaimed values that are organisation names (explain a names column)
     id_birth_match: int = 0
@@ -225,18 +242,28 @@ class ColumnClassifier:
         live = self._all if acc.live is None else acc.live
         texty = acc.texty if acc.texty is not None else self._looks_like_text(acc)
         self._evaluate(acc, values, live, texty, probe=False)
-        if acc.live is not None and len(live) < len(self._all):
+        if acc.live is not None:
+            for i, st in acc.value.items():
+                if i not in live:
+                    st.skip(n)
+            if texty:
+                for i, st in acc.text.items():
+                    if i not in live:
+                        st.skip(n)
+        acc.batches += 1
+        if acc.live is not None and len(live) < len(self._all) and acc.batches % PROBE_EVERY == 0:
             # recognizers pruned from a full scan keep being probed on a random subsample of every batch:
             # their share is estimated for the rows they skipped, and one that starts matching comes back
             k = min(n, max(PROBE_MIN_ROWS, int(n * PROBE_SHARE)))
             pick = np.sort(np.random.default_rng(acc.non_null).choice(n, k, replace=False)) if k < n else None
             sub = values if pick is None else values.gather(pick)
-            self._evaluate(acc, sub, self._all, texty, probe=True)
+            self._evaluate(acc, sub, self._all, texty, probe=True, batch_n=n)
             self._readmit(acc)
 
-    def _evaluate(self, acc: _ColumnAcc, values: pl.Series, recs: set[int], texty: bool, *, probe: bool) -> None:
-        """Count, per recognizer in `recs`, the values (or prose rows) it holds; probe counts go to the
-        probe tallies of recognizers that are not live."""
+    def _evaluate(self, acc: _ColumnAcc, values: pl.Series, recs: set[int], texty: bool, *, probe: bool,
+                  batch_n: int = 0) -> None:
+        """Count, per recognizer in `recs`, the values (or prose rows) it holds; a probe (a subsample of a
+        batch of `batch_n` values) updates the estimates of recognizers that are not live."""
         n = values.len()
         header = self._header[acc.name]
         live = self._all if acc.live is None else acc.live
@@ -246,8 +273,7 @@ class ColumnClassifier:
                 return
             st = stats.setdefault(i, _RecStats())
             if probe:
-                st.probe_valid += count
-                st.probe_rows += n
+                st.probe(count, n, batch_n)
             else:
                 st.valid += count
                 st.rows += n
@@ -287,7 +313,7 @@ class ColumnClassifier:
         assert acc.live is not None
         for stats in (acc.value, acc.text):
             for i, st in stats.items():
-                if i not in acc.live and st.probe_rows and st.probe_valid / st.probe_rows >= self._need(acc, i) / 2:
+                if i not in acc.live and st.last_rate is not None and st.probe_rows and st.last_rate >= self._need(acc, i) / 2:
                     acc.live.add(i)
 
     def _need(self, acc: _ColumnAcc, i: int) -> float:
