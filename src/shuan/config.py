@@ -9,6 +9,7 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shuan.errors import ConfigError
+from shuan.messages import validation_reason
 
 
 def default_home() -> Path:
@@ -41,4 +42,4 @@ def get_settings() -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = "SHUAN_" + "_".join(str(p) for p in err["loc"]).upper()
-        raise ConfigError("config.invalid", field=field, reason=err["msg"]) from None
+        raise ConfigError("config.invalid", field=field, reason=validation_reason(err)) from None

@@ -8,6 +8,8 @@ every key used in the code exists here.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # sources
@@ -198,6 +200,36 @@ def one_line(value: object) -> object:
     if isinstance(value, str):
         return value.translate(_CONTROL)
     return value
+
+
+_PYDANTIC_ZH = {
+    "extra_forbidden": "不允许的字段",
+    "missing": "缺少必填字段",
+    "string_pattern_mismatch": "格式不符合要求",
+    "string_too_short": "不能为空",
+    "greater_than": "数值过小",
+    "greater_than_equal": "数值过小",
+    "less_than": "数值过大",
+    "less_than_equal": "数值过大",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为布尔值",
+    "string_type": "应为字符串",
+    "list_type": "应为列表",
+    "dict_type": "应为映射",
+    "literal_error": "取值不在允许范围内",
+    "too_short": "元素过少",
+}
+
+
+def validation_reason(err: Mapping[str, Any]) -> str:
+    """A pydantic error as one line, Chinese first: the known kinds translated, the rest as given."""
+    text = str(err.get("msg", "")).removeprefix("Value error, ")
+    kind = str(err.get("type", ""))
+    if language() == "zh" and kind in _PYDANTIC_ZH:
+        return f"{_PYDANTIC_ZH[kind]}（{text}）"
+    return text
 
 
 def language() -> str:

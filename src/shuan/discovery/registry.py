@@ -24,7 +24,7 @@ from shuan.discovery.recognizer import Recognizer, RecognizerFile
 from shuan.discovery.trie import trie_regex
 from shuan.discovery.vocabulary import TYPES
 from shuan.errors import ConfigError
-from shuan.messages import msg
+from shuan.messages import msg, validation_reason
 
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
 
@@ -82,10 +82,7 @@ def _error_from_validation(path: str, data: dict[str, Any], exc: ValidationError
             name = str(items[idx].get("name") or items[idx].get("type") or f"#{idx + 1}")
         loc = loc[2:]
     field = ".".join(loc) or "-"
-    reason = err["msg"].removeprefix("Value error, ")
-    if "regular expression" in reason:
-        return ConfigError("recognizer.field", name=f"{path}: {name}", field=field, reason=reason)
-    return ConfigError("recognizer.field", name=f"{path}: {name}", field=field, reason=reason)
+    return ConfigError("recognizer.field", name=f"{path}: {name}", field=field, reason=validation_reason(err))
 
 
 def parse_recognizers(text: str, origin: str, *, builtin: bool = False) -> list[Recognizer]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from shuan import yamlsafe
 from shuan.errors import ConfigError
+from shuan.messages import validation_reason
 
 
 class Level(BaseModel):
@@ -103,4 +104,4 @@ def load_scheme(name: str) -> Scheme:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "-"
-        raise ConfigError("scheme.invalid", name=name, reason=f"{where}: {err['msg']}") from exc
+        raise ConfigError("scheme.invalid", name=name, reason=f"{where}: {validation_reason(err)}") from exc
