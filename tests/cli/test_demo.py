@@ -27,6 +27,8 @@ def test_demo_scans_grades_prints_and_exports(capsys: pytest.CaptureFixture[str]
     levels = {row[1].value: row[4] for row in tables.iter_rows(min_row=2)}
     assert levels["hj_rkxx"].value == "二级"
     assert levels["hj_rkxx"].fill.fgColor.rgb.endswith("F9A825")  # the scheme's colour for 二级
+    assert levels["yb_jsxx"].value == "三级"  # 120k settlements with name, ID, diagnosis and bank card
+    assert levels["yb_jsxx"].fill.fgColor.rgb.endswith("C62828")
     for name in DEMO_LOWEST_LEVEL:
         assert next(v for k, v in levels.items() if k.endswith(name)).value == "一级"
 

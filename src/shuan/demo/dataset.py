@@ -11,7 +11,7 @@ file                      department   content
 ========================  ===========  ==========================================================
 hj_rkxx.csv               公安局       户籍人口 (UTF-8)
 scjg_qydj.xlsx            市场监管局   企业登记
-yb_jsxx.parquet           医保局       医保结算 (pinyin headers hzxm, sfzh)
+yb_jsxx.parquet           医保局       医保结算 (pinyin headers hzxm, sfzh; 120k rows → 三级)
 rx_gd.jsonl               12345热线    工单 with free-text 诉求内容
 jt_cl.csv                 交通运输局   车辆 (**GBK** encoded)
 tj_hz.csv                 统计局       aggregate statistics only (expected 一级)
@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import xlsxwriter
@@ -43,6 +44,8 @@ from shuan.demo.text import TextFaker
 
 SEED = 20240601
 CITY = "泗河市"
+YB_PATIENTS = 3_000
+YB_ROWS = 120_000  # above the 100,000-row threshold of jining-2020's sensitive_identity_combination rule
 PROVINCE = "山东省"
 
 #: fictional districts of 泗河市 with real (济宁市) county codes; two of them abolished
@@ -255,26 +258,29 @@ class _Demo:
         return header, rows
 
     def yb_jsxx(self) -> pa.Table:
-        names, ids, codes, dx_names, costs, cards, times = [], [], [], [], [], [], []
-        for _ in range(300):
+        """医保结算: YB_ROWS settlements of YB_PATIENTS insured people (each patient settles many times),
+        large enough that the scale rule for name + ID + diagnosis + bank card lifts it to 三级."""
+        names, ids, codes, dx_names, cards = [], [], [], [], []
+        for _ in range(YB_PATIENTS):
             p = self.person()
             code, dx = self.f.diagnosis()
             names.append(p.name)
             ids.append(p.resident_id)
             codes.append(code)
             dx_names.append(dx)
-            costs.append(round(self.f.rng.lognormvariate(7.5, 1.0), 2))
             cards.append(self.f.bank_card())
-            times.append(self._moment())
+        rng = np.random.default_rng(self.f.rng.randrange(2**32))
+        who = rng.integers(0, YB_PATIENTS, YB_ROWS)
+        start = int(datetime(2023, 1, 1).timestamp())
         return pa.table(
             {
-                "hzxm": pa.array(names, pa.string()),
-                "sfzh": pa.array(ids, pa.string()),
-                "诊断编码": pa.array(codes, pa.string()),
-                "诊断名称": pa.array(dx_names, pa.string()),
-                "医疗总费用": pa.array(costs, pa.float64()),
-                "银行卡号": pa.array(cards, pa.string()),
-                "结算时间": pa.array(times, pa.timestamp("s")),
+                "hzxm": pa.array(names, pa.string()).take(who),
+                "sfzh": pa.array(ids, pa.string()).take(who),
+                "诊断编码": pa.array(codes, pa.string()).take(who),
+                "诊断名称": pa.array(dx_names, pa.string()).take(who),
+                "医疗总费用": pa.array(np.round(rng.lognormal(7.5, 1.0, YB_ROWS), 2), pa.float64()),
+                "银行卡号": pa.array(cards, pa.string()).take(who),
+                "结算时间": pa.array(start + rng.integers(0, 900 * 86400, YB_ROWS), pa.timestamp("s")),
             }
         )
 
@@ -413,7 +419,7 @@ def write_demo(dest: Path, *, seed: int = SEED) -> list[Path]:
     out.append(_writer(dest / "scjg_qydj.xlsx", lambda p: _write_xlsx(p, qy_header, qy_rows)))
 
     yb = demo.yb_jsxx()
-    out.append(_writer(dest / "yb_jsxx.parquet", lambda p: pq.write_table(yb, p)))
+    out.append(_writer(dest / "yb_jsxx.parquet", lambda p: pq.write_table(yb, p, compression="zstd")))
 
     gd = demo.rx_gd()
     jsonl = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in gd).encode("utf-8")
