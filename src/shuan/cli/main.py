@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -11,21 +12,25 @@ from shuan.cli import output
 from shuan.errors import ShuanError
 from shuan.messages import msg
 
+#: command name -> module; a command's module (and what it needs) is imported only when it runs
+COMMANDS = {name: f"shuan.cli.{name}" for name in ("scan", "detect", "export", "recognizers", "schemes", "demo")}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        command: click.Command = importlib.import_module(COMMANDS[cmd_name]).command
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="shuan")
 def cli() -> None:
     """数安：政务数据安全管理平台（数据发现、分类分级、清单导出）。"""
-
-
-def _register() -> None:
-    from shuan.cli import demo, detect, export, recognizers, scan, schemes
-
-    for mod in (scan, detect, export, recognizers, schemes, demo):
-        cli.add_command(mod.command)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:

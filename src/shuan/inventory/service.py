@@ -6,16 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shuan.config import Settings
 from shuan.discovery.registry import Registry
 from shuan.errors import UsageError
 from shuan.grading.rules import Grader
 from shuan.grading.scheme import load_scheme
-from shuan.inventory.export import export, from_report
-from shuan.inventory.persist import save_scan
 from shuan.inventory.scan import Progress, ScanReport, run_scan
-from shuan.store.db import Store, open_store
+
+if TYPE_CHECKING:
+    from shuan.store.db import Store
 
 
 @dataclass
@@ -58,6 +59,11 @@ def registry_for(settings: Settings, files: Sequence[Path]) -> Registry:
 def scan(request: ScanRequest, settings: Settings, progress: Progress | None = None) -> ScanOutcome:
     """Scan, then save and export. Configuration and the store are checked before any data is read, so
     a bad option or an unreachable store costs nothing; the save is one transaction."""
+    # the store and the export writers load only when used (a --no-save scan starts faster)
+    from shuan.inventory.export import export, from_report
+    from shuan.inventory.persist import save_scan
+    from shuan.store.db import open_store
+
     registry = registry_for(settings, request.recognizer_files)
     grader = Grader(load_scheme(request.scheme or settings.scheme), registry, parse_scale(request.scale))
     store: Store | None = open_store(settings.store_url()) if request.save else None
