@@ -17,6 +17,7 @@ from shuan.discovery.engine import ColumnClassifier, ColumnResult
 from shuan.discovery.registry import Registry
 from shuan.errors import ShuanError, TableError
 from shuan.grading.rules import Grader
+from shuan.grading.scheme import Scheme
 from shuan.grading.taxonomy import infer
 from shuan.inventory.batching import coalesce, read_ahead
 from shuan.messages import msg
@@ -68,7 +69,7 @@ class ScanReport:
     errors: list[dict[str, str]] = field(default_factory=list)
 
     @property
-    def scheme(self) -> Any:
+    def scheme(self) -> Scheme:
         return self.grader.scheme
 
     def as_json(self) -> dict[str, Any]:
