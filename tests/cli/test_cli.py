@@ -109,6 +109,9 @@ def test_detect_jsonl_contract(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         (["scan", "{tmp}", "--sample", "0"], "0"),
         (["scan", "{tmp}", "--recognizers", "{tmp}/missing.yaml"], "missing.yaml"),
         (["detect", "/no/such/input.txt"], "/no/such/input.txt"),
+        (["scan"], "缺少参数 SOURCE"),
+        (["nosuch"], "没有命令 nosuch"),
+        (["scan", "{tmp}", "--bogus"], "没有选项 --bogus"),
     ],
 )
 def test_bad_input_one_line_error(capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str],

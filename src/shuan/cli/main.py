@@ -33,6 +33,22 @@ def cli() -> None:
     """数安：政务数据安全管理平台（数据发现、分类分级、清单导出）。"""
 
 
+def _usage_message(exc: click.ClickException) -> str:
+    """click's errors in the catalogue's language (click itself speaks English)."""
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        detail = msg("cli.missing_argument", param=(exc.param.name or "").upper())
+    elif isinstance(exc, click.NoSuchOption):
+        detail = msg("cli.no_such_option", option=exc.option_name)
+    elif isinstance(exc, click.BadParameter):
+        name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else "?"
+        detail = msg("cli.bad_parameter", param=name, detail=exc.message)
+    elif isinstance(exc, click.UsageError) and exc.message.startswith("No such command"):
+        detail = msg("cli.no_such_command", command=exc.message.split("'")[1] if "'" in exc.message else exc.message)
+    else:
+        return exc.format_message()
+    return msg("cli.usage", detail=detail)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="shuan", standalone_mode=False)
@@ -43,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         output.error(msg("cli.aborted"))
         return 130
     except click.ClickException as exc:
-        output.error(exc.format_message())
+        output.error(_usage_message(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         output.error(msg("cli.aborted"))

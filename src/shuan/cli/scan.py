@@ -55,8 +55,9 @@ def run_with_progress(request: ScanRequest, *, quiet: bool = False) -> ScanOutco
                   transient=True) as bar:
         task = bar.add_task(msg("scan.progress", table="…"), total=None)
 
-        def progress(name: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=msg("scan.progress", table=name))
+        def progress(name: str, done: int, total: int, rows: int) -> None:
+            label = msg("scan.progress_rows", table=name, rows=f"{rows:,}") if rows else msg("scan.progress", table=name)
+            bar.update(task, completed=done, total=total, description=label)
 
         return scan(request, settings, progress)
 

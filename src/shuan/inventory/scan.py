@@ -100,17 +100,19 @@ class ScanReport:
         }
 
 
-Progress = Callable[[str, int, int], None]  # (table, done, total)
+Progress = Callable[[str, int, int, int], None]  # (table, tables done, tables in all, rows read in this table)
 
 
 def scan_table(source: Source, name: str, registry: Registry, grader: Grader, *, sample: int | None,
-               batch_rows: int) -> TableReport:
+               batch_rows: int, on_rows: Callable[[int], None] | None = None) -> TableReport:
     reader = source.open_table(name, sample=sample, batch_rows=batch_rows)
     clf = ColumnClassifier(registry, full=sample is None)
     seen = 0
     for batch in coalesce(read_ahead(reader.batches()), batch_rows):
         seen += batch.num_rows
         clf.update(batch)
+        if on_rows is not None:
+            on_rows(seen)
     for column in getattr(reader, "columns", None) or []:
         header = getattr(column, "name", column)  # file readers list names, database readers column specs
         if isinstance(header, str):
@@ -143,23 +145,28 @@ def run_scan(spec: str, registry: Registry, grader: Grader, *, sample: int | Non
         report = ScanReport(source.display, grader, "sample" if sample else "full", sample, datetime.now(UTC))
         names = source.tables()
         results: dict[str, TableReport | str] = {}
+        done = 0
 
         def one(name: str) -> tuple[str, TableReport | str]:
+            def on_rows(rows: int) -> None:
+                if progress:
+                    progress(name, done, len(names), rows)
+
             try:
-                return name, scan_table(source, name, registry, grader, sample=sample, batch_rows=batch_rows)
+                return name, scan_table(source, name, registry, grader, sample=sample, batch_rows=batch_rows,
+                                        on_rows=on_rows)
             except ShuanError as exc:
                 return name, exc.user_message
             except Exception as exc:  # noqa: BLE001 - a bad table must not stop the scan; reported per table
                 return name, TableError("table.read", table=name, reason=f"{type(exc).__name__}: {exc}").user_message
 
         n_workers = 1 if sample is None else max(1, min(workers, len(names)))
-        done = 0
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
             for name, res in pool.map(one, names):
                 results[name] = res
                 done += 1
                 if progress:
-                    progress(name, done, len(names))
+                    progress(name, done, len(names), 0)
         for name in names:
             res = results[name]
             if isinstance(res, TableReport):
