@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-from sqlalchemy.engine import URL, make_url
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 DEFAULT_DRIVERS = {
     "postgresql": "postgresql+psycopg",
@@ -31,6 +32,9 @@ def with_default_driver(url: str) -> str:
 
 def mask_url(url: str | URL) -> str:
     """`url` with its password and secret query values replaced by ``***`` (also when unparsable)."""
+    import sqlalchemy as sa  # loaded here: file scans never need it
+    from sqlalchemy.engine import URL, make_url
+
     if isinstance(url, URL):
         return _SECRET_QUERY.sub(r"\1***", url.render_as_string(hide_password=True))
     if url.split("://", 1)[-1].split("/", 1)[0].count("@") > 1:

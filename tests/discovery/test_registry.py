@@ -72,10 +72,15 @@ def test_missing_recognizer_file(tmp_path: Path) -> None:
 
 def test_builtin_patterns_compile_in_rust_regex() -> None:
     """Built-ins skip the Rust compile at start-up; this test does it for them."""
+    import re
+
     import polars as pl
 
     probe = pl.Series("p", ["x"], dtype=pl.Utf8)
     for rec in Registry.default():
+        assert rec.python_text_regex is None or isinstance(rec.python_text_regex, re.Pattern)
+        for pattern in rec.patterns + rec.column_hints + rec.column_negative:
+            re.compile(pattern)
         for pattern in (rec.full_pattern, rec.polars_text_pattern, rec.polars_probe_pattern):
             if pattern:
                 probe.str.contains(pattern)  # raises on a pattern Rust cannot compile

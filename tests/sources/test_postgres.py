@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from shuan.errors import SourceError, TableError
-from shuan.sources import SqlSource, open_source
+from shuan.sources import open_source
+from shuan.sources.sql import SqlSource
 
 from .conftest import PG_URL, unique_name
 from .helpers import read, to_table

@@ -9,7 +9,8 @@ import pyarrow as pa
 import pytest
 
 from shuan.errors import SourceError, TableError
-from shuan.sources import SqlSource, open_source
+from shuan.sources import open_source
+from shuan.sources.sql import SqlSource
 
 from .helpers import read, to_table
 

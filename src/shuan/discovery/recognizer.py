@@ -50,11 +50,11 @@ def ascii_digits(pattern: str) -> str:
 def _check_regex(pattern: str, *, rust: bool = True) -> str:
     """The pattern must compile in both engines: Python's (spans) and Rust's (column scans). The Rust
     compile is skipped for the built-ins (a test compiles them all), which keeps start-up fast."""
+    if not rust:
+        return pattern
     re.compile(pattern)
     if re.search(r"\(\?<?[=!]", pattern) or re.search(r"\\[1-9]", pattern):
         raise ValueError("look-around and back-references are not supported (patterns run on Rust regex)")
-    if not rust:
-        return pattern
     try:
         pl.Series("probe", [""], dtype=pl.Utf8).str.contains(pattern)
     except pl.exceptions.PolarsError as exc:

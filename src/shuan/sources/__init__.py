@@ -22,7 +22,8 @@ from shuan.errors import SourceError
 from shuan.sources.base import Source, TableReader
 from shuan.sources.directory import DirectorySource
 from shuan.sources.files import CSV_BLOCK_SIZE, FORMATS, FileSource, file_format, readable_name
-from shuan.sources.sql import DB_SCHEMES, SqlSource, is_sqlite_file, mask_url, open_database, open_sqlite_file
+from shuan.sources.sqlite_magic import is_sqlite_file
+from shuan.urls import DEFAULT_DRIVERS, mask_url
 
 _URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://")
 
@@ -44,8 +45,10 @@ def open_source(spec: str, *, block_size: int = CSV_BLOCK_SIZE, seed: int | None
     match = _URL.match(spec)
     if match is not None:
         scheme = match.group("scheme").split("+", 1)[0].lower()
-        if scheme not in DB_SCHEMES:
+        if scheme not in DEFAULT_DRIVERS:
             raise SourceError("source.unsupported", path=mask_url(spec))
+        from shuan.sources.sql import open_database  # SQLAlchemy loads only for database sources
+
         return open_database(spec)
 
     path = Path(spec).expanduser()
@@ -60,6 +63,8 @@ def open_source(spec: str, *, block_size: int = CSV_BLOCK_SIZE, seed: int | None
         if not path.is_file():
             raise SourceError("source.unsupported", path=spec)
         if is_sqlite_file(path):
+            from shuan.sources.sql import open_sqlite_file
+
             return open_sqlite_file(path, display=spec)
     except OSError as exc:
         raise SourceError("source.unreadable", path=spec, reason=exc.strerror or str(exc)) from exc
@@ -74,7 +79,6 @@ __all__ = [
     "FORMATS",
     "FileSource",
     "Source",
-    "SqlSource",
     "TableReader",
     "is_url",
     "mask_url",

@@ -13,7 +13,7 @@ from shuan.errors import SourceError, TableError
 from shuan.messages import msg
 from shuan.sources.base import Source, TableReader
 from shuan.sources.files import FileSource, list_data_files, readable_name
-from shuan.sources.sql import is_sqlite_file, open_sqlite_file
+from shuan.sources.sqlite_magic import is_sqlite_file
 
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
 #: data formats people keep next to the supported ones; each is reported as a failed table (not skipped
@@ -62,6 +62,8 @@ class DirectorySource(Source):
             name = readable_name(path.relative_to(root).as_posix())
             self._broken[name] = msg("table.unsupported_format", table=name, suffix=path.suffix.lower(),
                                      target=UNSUPPORTED_DATA[path.suffix.lower()])
+        if databases:
+            from shuan.sources.sql import open_sqlite_file  # SQLAlchemy loads only when there is a database
         for db in databases:
             prefix = db.relative_to(root).with_suffix("").as_posix()
             try:

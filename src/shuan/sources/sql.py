@@ -32,9 +32,9 @@ from shuan.errors import SourceError, TableError
 from shuan.messages import msg
 from shuan.sources.base import Source, TableReader
 from shuan.sources.sampling import rebatch
+from shuan.sources.sqlite_magic import is_sqlite_file
 from shuan.urls import DEFAULT_DRIVERS, mask_url, scrub, secrets_of
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 #: seconds to wait for a database server to accept a connection
 CONNECT_TIMEOUT = 5
 #: sample by a random filter (TABLESAMPLE on PostgreSQL tables) once a table has this many times the
@@ -53,15 +53,6 @@ _MYSQL_UNKNOWN_DB = {1049}
 _MYSQL_UNREACHABLE = {2002, 2003, 2005, 2006, 2013, 2055}
 _MYSQL_DENIED = {1142, 1143, 1227}
 _PG_DENIED = "42501"
-
-
-def is_sqlite_file(path: Path) -> bool:
-    """True when `path` is a regular file starting with the SQLite 3 header (any extension). FIFOs and
-    devices are never opened (reading one would block or never end)."""
-    if not path.is_file():
-        return False
-    with path.open("rb") as fh:
-        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
 def _scrub(text: str, secrets: list[str] | str | None) -> str:
