@@ -25,6 +25,10 @@ step "accuracy on an independent corpus (bench/corpus_alt.py, another generator)
 "$PY" bench/corpus_alt.py --out "${CORPUS}_alt" --seed "$SEED" || status=1
 "$PY" bench/accuracy.py --corpus "${CORPUS}_alt" --skip-text --out alt_accuracy.json || status=1
 
+step "accuracy on a third independent corpus (bench/corpus_third.py)"
+"$PY" bench/corpus_third.py --out "${CORPUS}_third" --seed "$SEED" || status=1
+"$PY" bench/accuracy.py --corpus "${CORPUS}_third" --skip-text --out third_accuracy.json || status=1
+
 step "throughput"
 if ! command -v rg >/dev/null 2>&1; then
   echo "ripgrep (rg) is missing: install it with 'apt-get install ripgrep' (make bench does this)"

@@ -96,6 +96,16 @@ POSITIVES = [
     ("c13", lambda: column(["汉族", "回族", "汉族", "壮族", "满族", "苗族"]), "ethnicity"),
     ("诊断编码", lambda: column(["J18.900", "E11.900", "I10.x00x002", "K29.700"]), "medical_info"),
     ("诊断名称", lambda: column(["2型糖尿病", "高血压", "肺炎", "慢性胃炎", "脑梗死"]), "medical_info"),
+    ("执法人员", lambda: column(["吴鹏、梁萍", "南宫涛、苏芳", "李娜、王伟"]), "person_name"),
+    ("出生时间", lambda: column(["2022-03-03 05:27", "2021-11-12 23:01"]), "birth_date"),
+    ("出生年月", lambda: column(["1982-01", "1993.07", "198509"]), "birth_date"),
+    ("AAC004", lambda: column(["1", "2"]), "gender"),
+    ("AAC005", lambda: column(["01", "03", "01", "05"]), "ethnicity"),
+    ("残疾人证号", lambda: [i + "11" for i in ids(120)], "cn_resident_id"),
+    ("全国学籍号", lambda: ["G" + i for i in ids(120)], "cn_resident_id"),
+    ("联系电话", lambda: column(["0537-2345678", "13812345678", "0531-86543210", "13912345678"]), "cn_landline"),
+    ("证件号码", lambda: ids(90) + usccs(30), "cn_uscc"),
+    ("location", lambda: column(["116.55072, 35.37758", "116.594021, 35.37852"]), "geo_coordinate"),
 ]
 
 
@@ -130,6 +140,13 @@ NEGATIVES = [
     ("金额", lambda: column(["116.3971", "35.4153", "1200.50", "88.0000"]), "geo_coordinate"),
     ("状态", lambda: column(["1", "2", "1", "2"]), "gender"),
     ("备注", lambda: column(["已办结", "已受理，等待材料", "材料齐全", "无"]), "person_name"),
+    ("户口性质", lambda: column(["农业", "非农业", "居民"]), "person_name"),
+    ("与户主关系", lambda: column(["本人", "配偶", "长子", "长女"]), "person_name"),
+    ("案件编号", lambda: column(["济城执罚字〔2024〕第94008号", "泗市监罚字〔2023〕12号"]), "address"),
+    ("userAgent", lambda: column(["Mozilla/5.0 (Windows NT 10.0) Chrome/120.0.0.0 Safari/537.36"]), "ip_address"),
+    ("子网掩码", lambda: column(["255.255.255.0", "255.255.254.0"]), "ip_address"),
+    ("残疾类别", lambda: column(["肢体残疾", "多重残疾", "精神残疾"]), "medical_info"),
+    ("cfbh", lambda: column(["CF7054586629", "CF5348052500", "CF5021811512"]), "mac_address"),
 ]
 
 

@@ -29,6 +29,9 @@ def header_evidence(rec: Recognizer, column: str) -> int:
         return NEGATIVE
     if rec.hint_regex is not None and rec.hint_regex.search(name):
         return POSITIVE
+    compact = re.sub(r"[\s_\-.]+", "", name)
+    if compact in rec.column_codes:  # a whole code such as AAC004, before digits split it
+        return POSITIVE
     for tok in tokens(name):
         for code in rec.column_codes:
             if tok == code or (len(code) >= 2 and tok.endswith(code) and len(tok) <= len(code) + 3 and tok.isascii()):

@@ -82,3 +82,9 @@ def bank_bins() -> dict[str, str]:
 @cache
 def plate_provinces() -> str:
     return "".join(r[0] for r in _rows("plate_provinces.txt") if len(r) == 1)
+
+
+@cache
+def not_names() -> frozenset[str]:
+    """Categorical words that look like names (data/not_names.txt)."""
+    return frozenset(r[0] for r in _rows("not_names.txt"))

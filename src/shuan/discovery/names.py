@@ -19,15 +19,16 @@ _NOT_NAME_SUFFIX = r"(?:省|市|区|县|镇|乡|村|街|路|局|厅|委|办|院|
 
 @cache
 def place_words() -> pl.Series:
-    """Administrative names and their short forms (济宁市 → 济宁), which are not person names."""
+    """Words shaped like names that are not: administrative names and their short forms (济宁市 → 济宁),
+    and common categorical values of government tables (农业, 居民, 本人, 配偶, 已婚 …)."""
     names = set(lexicon.admin_names())
     short = {n[:-1] for n in names if len(n) >= 3 and n[-1] in "省市区县旗"}
-    return pl.Series(sorted(names | short), dtype=pl.Utf8)
+    return pl.Series(sorted(names | short | lexicon.not_names()), dtype=pl.Utf8)
 
 
 def person_name(values: pl.Series) -> pl.Series:
     minority = values.str.contains("·")
-    han = values.str.contains(r"^[\u4e00-\u9fa5]+$")
+    han = values.str.contains(r"^[\u4e00-\u9fa5]+(?:[、，,/;； ][\u4e00-\u9fa5]+)*$")  # one name, or several
     ok = (minority | han) & ~values.str.contains(_NOT_NAME_SUFFIX) & ~values.is_in(place_words().implode())
     return ok.fill_null(False).alias(values.name)
 

@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from shuan.discovery.validators import VALIDATORS
 
-Boundary = Literal["digit", "alnum", "none"]
+Boundary = Literal["digit", "alnum", "token", "none"]
 NormalizeOp = Literal["strip_separators", "strip_country_code", "upper", "lower", "strip_parens"]
 
-_BOUNDARY_CLASS = {"digit": "0-9", "alnum": "0-9A-Za-z", "none": ""}
+_BOUNDARY_CLASS = {"digit": "0-9", "alnum": "0-9A-Za-z", "token": "0-9A-Za-z/._\\-", "none": ""}
 
 
 def ascii_digits(pattern: str) -> str:

@@ -110,6 +110,13 @@ def resident_id(values: pl.Series) -> pl.Series:
     return _mask(values, ok)
 
 
+def resident_id_embedded(values: pl.Series) -> pl.Series:
+    """Identifiers that carry an ID number inside them: 残疾人证号 (the ID plus one or two digits) and
+    全国学籍号 (a letter plus the ID)."""
+    inner = values.str.extract(r"^[A-Z]?([0-9]{17}[0-9X])", 1).fill_null("")
+    return resident_id(inner).alias(values.name)
+
+
 def resident_id_birth(values: pl.Series) -> pl.Series:
     """The birth date (YYYYMMDD int) inside valid 18-digit ID numbers; 0 elsewhere."""
     upper = values.str.to_uppercase()
@@ -263,9 +270,11 @@ _IPV4 = rf"^{_OCTET}(?:\.{_OCTET}){{3}}$"
 
 
 def ipv4(values: pl.Series) -> pl.Series:
-    """Octets 0–255 without leading zeros (one regex pass); 0.0.0.0 is not an address."""
+    """Octets 0–255 without leading zeros (one regex pass); 0.0.0.0 is not an address, and 255.… values
+    are subnet masks or broadcast addresses, which identify no one."""
     unspecified = values == "0.0.0.0"  # noqa: S104 - a value, not a bind address
-    return (values.str.contains(_IPV4) & ~unspecified).fill_null(False).alias(values.name)
+    mask = values.str.starts_with("255.")
+    return (values.str.contains(_IPV4) & ~unspecified & ~mask).fill_null(False).alias(values.name)
 
 
 def mac(values: pl.Series) -> pl.Series:
@@ -366,6 +375,7 @@ def ip(values: pl.Series) -> pl.Series:
 
 VALIDATORS: dict[str, Validator] = {
     "gb11643": resident_id,
+    "gb11643_embedded": resident_id_embedded,
     "gb32100": uscc,
     "luhn": luhn,
     "bank_card": bank_card,
