@@ -19,9 +19,10 @@ import polars as pl
 import pyarrow as pa
 
 from shuan.discovery import hints, normalize
+from shuan.discovery.matching import valid_mask
 from shuan.discovery.recognizer import Recognizer
 from shuan.discovery.registry import Registry
-from shuan.discovery.validators import VALIDATORS, resident_id_birth
+from shuan.discovery.validators import date_ints, resident_id_birth
 from shuan.messages import msg
 
 TEXT_MIN_LENGTH = 10  # mean characters per value above which a column is also searched as free text
@@ -291,8 +292,7 @@ class ColumnClassifier:
             v = by_ops.get(ops)
             if v is None:
                 v = by_ops[ops] = normalize.apply_ops(values, ops)
-            mask = _value_mask(rec, v)
-            newly = np.zeros(n, dtype=bool) if mask is None else mask & (claimed == -1)
+            newly = valid_mask(rec, v) & (claimed == -1)
             count = int(newly.sum())
             if count:
                 claimed[newly] = self._type_index[rec.type]
@@ -328,22 +328,12 @@ class ColumnClassifier:
         id_cols = [c for c in texts if self._is_id_column(c)]
         if not id_cols:
             return
-        births = resident_id_birth(normalize.apply_ops(texts[id_cols[0]].fill_null(""), ("strip_separators", "upper")))
+        ids = normalize.apply_ops(texts[id_cols[0]].fill_null(""), ("strip_separators", "upper"))
+        births = resident_id_birth(ids).to_numpy()
         for name, raw in texts.items():
             if name in id_cols:
                 continue
-            digits = raw.fill_null("").str.slice(0, 30).str.extract_all(r"\d+")
-            first = digits.list.get(0, null_on_oob=True)
-            compact = first.str.len_chars() == 8
-            ymd = pl.select(
-                pl.when(compact)
-                .then(first)
-                .otherwise(
-                    first.str.zfill(4)
-                    + digits.list.get(1, null_on_oob=True).str.zfill(2)
-                    + digits.list.get(2, null_on_oob=True).str.zfill(2)
-                )
-            ).to_series().cast(pl.Int64, strict=False).fill_null(-1)
+            ymd = date_ints(raw.fill_null("").str.slice(0, 30).str.strip_chars())
             both = (births > 0) & (ymd > 0)
             acc = self._cols[name]
             acc.id_birth_rows += int(both.sum())
@@ -450,34 +440,11 @@ def _keep_best(best: dict[str, TypeHit], hit: TypeHit) -> None:
         best[hit.type] = hit
 
 
-def _value_mask(rec: Recognizer, v: pl.Series) -> np.ndarray | None:
-    """Which values match the recognizer's pattern or dictionary and pass its validator (None: none)."""
-    if rec.dictionary:
-        mask = v.is_in(rec.dictionary)
-    else:
-        assert rec.full_pattern is not None
-        mask = v.str.contains(rec.full_pattern)
-        if rec.max_length < normalize.MAX_CELL:
-            mask = mask & (v.str.len_bytes() <= 4 * rec.max_length)  # cheap bound: UTF-8 is ≤ 4 bytes a char
-    idx = mask.fill_null(False).arg_true()
-    if idx.len() == 0:
-        return None
-    out = np.zeros(v.len(), dtype=bool)
-    if rec.validator:
-        ok = VALIDATORS[rec.validator](v.gather(idx)).to_numpy()
-        out[idx.to_numpy()[ok]] = True
-    else:
-        out[idx.to_numpy()] = True
-    return out
-
-
 def _shadowed(cand: pl.Series, shadows: tuple[Recognizer, ...]) -> pl.Series:
     """Candidates that are valid values of a shadowing type."""
     hit = pl.Series(np.zeros(cand.len(), dtype=bool))
     for rec in shadows:
-        mask = _value_mask(rec, normalize.apply_ops(cand, rec.normalize))
-        if mask is not None:
-            hit = hit | pl.Series(mask)
+        hit = hit | pl.Series(valid_mask(rec, normalize.apply_ops(cand, rec.normalize)))
     return hit
 
 
@@ -505,19 +472,9 @@ def _evaluate_text(rec: Recognizer, values: pl.Series, shadows: tuple[Recognizer
     whole = cand == values.gather(position)
     frame, cand = frame.filter(~whole.fill_null(False)), cand.filter(~whole.fill_null(False))
     cand = normalize.apply_ops(cand.fill_null(""), rec.normalize)
-    if rec.full_pattern is not None and not rec.dictionary:
-        shape = cand.str.contains(rec.full_pattern)
-    elif rec.dictionary:
-        shape = cand.is_in(rec.dictionary)
-    else:
-        shape = cand.str.len_chars() > 0
-    keep = shape.fill_null(False)
+    keep = pl.Series(valid_mask(rec, cand, bounded=False))
     rows = frame.get_column("row").filter(keep)
     cand = cand.filter(keep)
-    if rec.validator and cand.len():
-        ok = VALIDATORS[rec.validator](cand)
-        rows = rows.filter(ok)
-        cand = cand.filter(ok)
     if shadows and cand.len():
         own = ~_shadowed(cand, shadows)
         rows = rows.filter(own)

@@ -7,17 +7,12 @@ import re
 from shuan.discovery.recognizer import Recognizer
 
 _SPLIT = re.compile(r"[\s_\-.:/()（）\[\]#]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
-_OBFUSCATED = re.compile(r"^(?:c|f|col|column|field|fld|x|v|var|a|b|列|字段)?_?\d{1,4}$", re.I)
 
 POSITIVE, NEUTRAL, NEGATIVE = 1, 0, -1
 
 
 def tokens(column: str) -> list[str]:
     return [t for t in _SPLIT.split(column.strip().lower()) if t]
-
-
-def is_obfuscated(column: str) -> bool:
-    return bool(_OBFUSCATED.match(column.strip()))
 
 
 def header_evidence(rec: Recognizer, column: str) -> int:

@@ -36,11 +36,6 @@ def admin_names() -> frozenset[str]:
 
 
 @cache
-def province_prefixes() -> frozenset[str]:
-    return frozenset(r[0][:2] for r in _rows("admin_codes.tsv") if r[0].endswith("0000"))
-
-
-@cache
 def surnames() -> dict[str, int]:
     return {r[0]: int(r[1]) if len(r) > 1 and r[1].isdigit() else 1 for r in _rows("surnames.tsv")}
 

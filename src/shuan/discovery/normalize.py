@@ -48,10 +48,13 @@ def truncated(series: pl.Series) -> int:
 
 def base(series: pl.Series) -> pl.Series:
     """Trim, map full-width characters to ASCII, drop null tokens; returns only the non-null values."""
-    s = series.str.slice(0, MAX_CELL).str.strip_chars()
-    if s.str.contains_any(_FULL).any():
-        s = s.str.replace_many(_FULL, _HALF).str.strip_chars()
+    s = halfwidth(series.str.slice(0, MAX_CELL).str.strip_chars()).str.strip_chars()
     return s.filter(s.is_not_null() & ~s.is_in(_null_tokens()))
+
+
+def halfwidth(s: pl.Series) -> pl.Series:
+    """Full-width ASCII forms and the ideographic space as plain ASCII (checked first: it is rare)."""
+    return s.str.replace_many(_FULL, _HALF) if s.str.contains_any(_FULL).any() else s
 
 
 @cache
@@ -79,7 +82,4 @@ def apply_ops(s: pl.Series, ops: Sequence[str]) -> pl.Series:
 
 def base_keep(series: pl.Series) -> pl.Series:
     """Like `base`, but keeps every position (null tokens become empty strings) for span checks."""
-    s = series.str.strip_chars()
-    if s.str.contains_any(_FULL).any():
-        s = s.str.replace_many(_FULL, _HALF)
-    return s.fill_null("")
+    return halfwidth(series.str.strip_chars()).fill_null("")

@@ -15,9 +15,9 @@ import numpy as np
 import polars as pl
 
 from shuan.discovery import normalize
+from shuan.discovery.matching import valid_mask
 from shuan.discovery.recognizer import Recognizer
 from shuan.discovery.registry import Registry, builtin_recognizers
-from shuan.discovery.validators import VALIDATORS
 
 CONTEXT_WINDOW = 16
 
@@ -132,25 +132,8 @@ def _trim(rec: Recognizer, line: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _validate(rec: Recognizer, cand: pl.Series) -> list[bool]:
-    v = normalize.apply_ops(normalize.base_keep(cand), rec.normalize)
-    if rec.dictionary:
-        shape = v.is_in(rec.dictionary)
-    elif rec.full_pattern is not None:
-        shape = v.str.contains(rec.full_pattern)
-    else:
-        shape = v.str.len_chars() > 0
-    shape = shape.fill_null(False)
-    if rec.validator:
-        idx = shape.arg_true()
-        if idx.len():
-            valid = VALIDATORS[rec.validator](v.gather(idx)).to_list()
-            out = [False] * v.len()
-            for j, good in zip(idx.to_list(), valid, strict=True):
-                out[j] = bool(good)
-            return out
-        return [False] * v.len()
-    return [bool(x) for x in shape.to_list()]
+def _validate(rec: Recognizer, cand: pl.Series) -> np.ndarray:
+    return valid_mask(rec, normalize.apply_ops(normalize.base_keep(cand), rec.normalize), bounded=False)
 
 
 def _span_score(rec: Recognizer, line: str, start: int) -> float:

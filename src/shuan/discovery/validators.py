@@ -307,28 +307,36 @@ def coordinate_axis(values: pl.Series) -> pl.Series:
 # --- dates ---------------------------------------------------------------------------------------
 
 
-def birth_date(values: pl.Series) -> pl.Series:
-    """A real calendar date between 1880 and today (shape already checked by the pattern)."""
-    ok = np.zeros(len(values), dtype=bool)
-    lengths = values.str.len_bytes().to_numpy()
+def date_ints(values: pl.Series) -> np.ndarray:
+    """Each value as a YYYYMMDD integer when it is a real date between 1880 and today, else 0.
+
+    Fixed-width ASCII shapes are read straight from the buffer (YYYYMMDD, YYYY-MM-DD with any separator,
+    with or without a time); others (1985/3/12, 1985年3月12日 …) through one regex.
+    """
+    out = np.zeros(len(values), dtype=np.int64)
+    lengths = values.str.len_bytes().fill_null(0).to_numpy()
     rest = np.ones(len(values), dtype=bool)
-    # fixed-width ASCII shapes straight from the buffer: YYYYMMDD, YYYY-MM-DD (any separator), + time
     for width, (ys, ms, ds) in ((8, (0, 4, 6)), (10, (0, 5, 8)), (19, (0, 5, 8))):
         idx = np.flatnonzero(lengths == width)
         if not idx.size:
             continue
         m = char_matrix(values if idx.size == len(values) else values.gather(idx), width)
         digits_ok = np.all((m[:, [ys, ys + 1, ys + 2, ys + 3, ms, ms + 1, ds, ds + 1]] - 48) <= 9, axis=1)
-        ok[idx] = digits_ok & valid_dates(_digits_value(m[:, ys : ys + 4]), _digits_value(m[:, ms : ms + 2]),
-                                          _digits_value(m[:, ds : ds + 2]))
+        y, mo, d = _digits_value(m[:, ys : ys + 4]), _digits_value(m[:, ms : ms + 2]), _digits_value(m[:, ds : ds + 2])
+        out[idx] = np.where(digits_ok & valid_dates(y, mo, d), y * 10000 + mo * 100 + d, 0)
         rest[idx] = False
     idx = np.flatnonzero(rest)
-    if idx.size:  # 1985/3/12, 1985年3月12日 …
+    if idx.size:
         sub = values if idx.size == len(values) else values.gather(idx)
         parts = sub.str.extract_groups(r"^([0-9]{4})[^0-9]?([0-9]{1,2})[^0-9]?([0-9]{1,2})")
         y, mo, d = (parts.struct.field(str(i)).cast(pl.Int64, strict=False).fill_null(0).to_numpy() for i in (1, 2, 3))
-        ok[idx] = valid_dates(y, mo, d)
-    return _mask(values, ok)
+        out[idx] = np.where(valid_dates(y, mo, d), y * 10000 + mo * 100 + d, 0)
+    return out
+
+
+def birth_date(values: pl.Series) -> pl.Series:
+    """A real calendar date between 1880 and today (shape already checked by the pattern)."""
+    return _mask(values, date_ints(values) > 0)
 
 
 def year_month(values: pl.Series) -> pl.Series:

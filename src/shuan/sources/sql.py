@@ -44,8 +44,6 @@ _FILTER_FACTOR = 4
 _PG_SYSTEM_SAMPLE_ROWS = 20_000_000
 
 #: URL scheme (before any ``+driver``) → the SQLAlchemy drivername used when no driver is given
-_DEFAULT_DRIVERS = DEFAULT_DRIVERS
-DB_SCHEMES = frozenset(_DEFAULT_DRIVERS)
 
 _MYSQL_SYSTEM_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")
 _MYSQL_AUTH = {1044, 1045, 1698, 1251}
@@ -53,10 +51,6 @@ _MYSQL_UNKNOWN_DB = {1049}
 _MYSQL_UNREACHABLE = {2002, 2003, 2005, 2006, 2013, 2055}
 _MYSQL_DENIED = {1142, 1143, 1227}
 _PG_DENIED = "42501"
-
-
-def _scrub(text: str, secrets: list[str] | str | None) -> str:
-    return scrub(text, [secrets] if isinstance(secrets, str) else (secrets or []))
 
 
 @dataclass(frozen=True)
@@ -179,7 +173,7 @@ def _driver_code(exc: BaseException) -> tuple[int | None, str | None]:
 
 def _connect_error(exc: BaseException, url: URL, display: str) -> SourceError:
     orig = getattr(exc, "orig", None) or exc
-    reason = _scrub(str(orig), secrets_of(url))
+    reason = scrub(str(orig), secrets_of(url))
     code, _ = _driver_code(exc)
     lower = reason.lower()
     backend = url.get_backend_name()
@@ -223,7 +217,7 @@ def _connect_error(exc: BaseException, url: URL, display: str) -> SourceError:
 def _table_error(table: str, exc: BaseException, password: list[str] | None) -> TableError:
     code, sqlstate = _driver_code(exc)
     orig = getattr(exc, "orig", None) or exc
-    reason = _scrub(str(orig), password)
+    reason = scrub(str(orig), password or [])
     if code in _MYSQL_DENIED or sqlstate == _PG_DENIED:
         return TableError("table.denied", table=table, reason=reason)
     return TableError("table.read", table=table, reason=reason)
@@ -511,10 +505,10 @@ def open_database(spec: str) -> SqlSource:
         # `from None`: the parser's message may quote the URL, password included
         raise SourceError("source.db_url", url=display) from None
     scheme = url.drivername.split("+", 1)[0].lower()
-    if scheme not in _DEFAULT_DRIVERS:
+    if scheme not in DEFAULT_DRIVERS:
         raise SourceError("source.unsupported", path=display)
     if "+" not in url.drivername:
-        url = url.set(drivername=_DEFAULT_DRIVERS[scheme])
+        url = url.set(drivername=DEFAULT_DRIVERS[scheme])
     password = secrets_of(url)
 
     if scheme == "sqlite":
@@ -544,7 +538,7 @@ def open_database(spec: str) -> SqlSource:
         raise _connect_error(exc, url, display) from None
     except Exception as exc:  # noqa: BLE001 - drivers fail in odd ways on odd options (e.g. an unknown charset)
         engine.dispose()
-        raise SourceError("source.db_connect", url=display, reason=_scrub(f"{type(exc).__name__}: {exc}", password)) from None
+        raise SourceError("source.db_connect", url=display, reason=scrub(f"{type(exc).__name__}: {exc}", password)) from None
     all_schemas = scheme in ("mysql", "mariadb") and not url.database
     return SqlSource(engine, display=display, password=password, all_schemas=all_schemas)
 
@@ -562,14 +556,13 @@ def open_sqlite_file(path: Path, *, display: str | None = None) -> SqlSource:
         _probe(engine)
     except sa.exc.SQLAlchemyError as exc:
         engine.dispose()
-        reason = _scrub(str(getattr(exc, "orig", None) or exc), None)
+        reason = scrub(str(getattr(exc, "orig", None) or exc), [])
         raise SourceError("source.unreadable", path=shown, reason=reason) from None
     return SqlSource(engine, display=shown, password=None, all_schemas=False)
 
 
 __all__ = [
     "CONNECT_TIMEOUT",
-    "DB_SCHEMES",
     "ColumnSpec",
     "Relation",
     "SqlSource",
