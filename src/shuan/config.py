@@ -28,6 +28,20 @@ class Settings(BaseSettings):
     batch_rows: int = Field(default=100_000, gt=0, le=10_000_000, description="rows per batch when scanning in full")
     recognizers: Path | None = Field(default=None, description="YAML file with custom recognizers")
 
+    # security core (issue 3); secrets have no defaults: a missing root key is an error, never a fallback
+    root_key: str | None = Field(default=None, description="root key, 32 hex digits or base64 of 16 bytes (secret)")
+    root_key_file: Path | None = Field(default=None, description="file holding the root key (mode 0600)")
+    kms: str | None = Field(default=None, description="KMS plugin 'module:factory' supplying the root key")
+    session_idle_minutes: int = Field(default=15, gt=0, le=24 * 60, description="idle session timeout")
+    session_absolute_hours: int = Field(default=8, gt=0, le=7 * 24, description="absolute session lifetime")
+    lockout_threshold: int = Field(default=5, gt=0, le=100, description="failed logins before lockout")
+    lockout_base_seconds: int = Field(default=60, gt=0, le=86_400, description="first lockout; doubles each time")
+    password_min_length: int = Field(default=12, ge=8, le=256, description="minimum password length")
+    password_max_age_days: int = Field(default=90, gt=0, le=3650, description="password expiry")
+    password_history: int = Field(default=5, ge=0, le=50, description="previous passwords that cannot be reused")
+    audit_retention_days: int = Field(default=183, ge=183, le=36_500, description="online audit retention (>= 6 months)")
+    audit_checkpoint_every: int = Field(default=1000, gt=0, le=1_000_000, description="events per signed checkpoint")
+
     def store_url(self) -> str:
         if self.database_url:
             return self.database_url

@@ -46,3 +46,37 @@ class UsageError(ShuanError):
     """The command line was wrong in a way click cannot tell."""
 
     exit_code = 2
+
+
+class CryptoError(ShuanError):
+    """A cryptographic operation failed: bad key, tampered ciphertext, bad signature encoding."""
+
+
+class AuthError(ShuanError):
+    """Authentication failed (wrong credentials, expired session or token, TOTP reuse, locked account)."""
+
+    exit_code = 5
+
+
+class PermissionDenied(ShuanError):  # noqa: N818 - reads as the HTTP status it maps to
+    """The actor is not allowed to do this; the message says which rule denied it."""
+
+    exit_code = 6
+
+
+class NotFound(ShuanError):  # noqa: N818
+    """A named thing (user, department, grant, key, event) does not exist."""
+
+    exit_code = 7
+
+
+class Conflict(ShuanError):  # noqa: N818
+    """The request contradicts the current state (duplicate name, exclusive roles, already bootstrapped)."""
+
+    exit_code = 8
+
+
+class AuditError(ShuanError):
+    """The audit log cannot be written or does not verify; the action it guarded did not happen."""
+
+    exit_code = 9

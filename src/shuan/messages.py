@@ -198,6 +198,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+def _merge_fragments() -> None:
+    from shuan.catalogue import access, api, audit, crypto, identity, keys
+
+    for fragment in (crypto, keys, identity, access, audit, api):
+        for key, texts in fragment.MESSAGES.items():
+            if key in CATALOGUE:
+                raise RuntimeError(f"message key defined twice: {key}")
+            CATALOGUE[key] = texts
+
+
+_merge_fragments()
+
+
 _CONTROL = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord("\x00"): "\\0"}
 
 

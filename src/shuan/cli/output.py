@@ -22,6 +22,10 @@ def emit_json(doc: Any) -> None:
     sys.stdout.flush()
 
 
+def emit_jsonl(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
 def emit_line(text: str) -> None:
     sys.stdout.write(text + "\n")
 

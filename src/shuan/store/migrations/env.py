@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from shuan.store.models import Base
+from shuan.store.registry import load_all_models
+
+Base = load_all_models()
 
 config = context.config
 engine = config.attributes["engine"]

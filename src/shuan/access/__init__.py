@@ -1,0 +1,1 @@
+"""Access: grants and deny-by-default policy decisions that explain themselves."""

@@ -1,0 +1,44 @@
+"""Units of work whose refusals are audited too.
+
+Inside `audited(platform, actor, action, resource)` a service changes state and records its success
+event in one transaction. If the work raises PermissionDenied or AuthError, that transaction rolls
+back (nothing changed) and a DENIED/FAILURE event is written in a transaction of its own before the
+error goes on to the caller: an attempted escalation always leaves a trace, a refused change never
+leaves state behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from shuan.audit.events import Event, Outcome
+from shuan.errors import AuthError, PermissionDenied
+from shuan.identity.principal import Principal
+
+if TYPE_CHECKING:
+    from shuan.platform import Platform
+
+
+def record_refusal(platform: Platform, actor: Principal, action: str, resource: str, exc: Exception,
+                   *, outcome: Outcome = Outcome.DENIED) -> None:
+    key = getattr(exc, "key", type(exc).__name__)
+    with platform.store.transaction() as session:
+        platform.audit.record(session, Event(action, actor, outcome=outcome, resource=resource,
+                                             details={"reason": key}))
+
+
+@contextmanager
+def audited(platform: Platform, actor: Principal, action: str, resource: str = "") -> Iterator[Session]:
+    try:
+        with platform.store.transaction() as session:
+            yield session
+    except PermissionDenied as exc:
+        record_refusal(platform, actor, action, resource, exc)
+        raise
+    except AuthError as exc:
+        record_refusal(platform, actor, action, resource, exc, outcome=Outcome.FAILURE)
+        raise

@@ -1,0 +1,127 @@
+"""Audit use cases for the front ends: verify, query, export. Reading the log is itself audited.
+
+三员分立: only the audit administrator (Permission.AUDIT_*) reads, verifies or exports events;
+system and security administrators cannot, and nobody can edit or delete them through the platform.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shuan.audit.archive import ExportResult, write_archive
+from shuan.audit.checkpoints import KeyedVerifier
+from shuan.audit.events import Event, Outcome
+from shuan.audit.guard import audited
+from shuan.audit.log import format_ts
+from shuan.audit.models import AuditEventRow
+from shuan.audit.verify import VerifyReport, verify_store
+from shuan.errors import AuditError, PermissionDenied, UsageError
+from shuan.identity.principal import Principal
+from shuan.identity.roles import Permission
+from shuan.platform import Platform
+
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor: str | None = None
+    resource: str | None = None  # prefix match
+    action: str | None = None  # exact, or a prefix ending in '.' (e.g. "auth.")
+    outcome: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        return {k: (format_ts(v) if isinstance(v, datetime) else v) for k, v in self.__dict__.items() if v is not None}
+
+
+def parse_time(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError("audit.bad_time", value=value) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _require(actor: Principal, permission: Permission, action: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied("audit.denied", action=action)
+
+
+def _verifier(platform: Platform, session: Session) -> KeyedVerifier:
+    return KeyedVerifier(platform.keyring.audit_verifiers(session))
+
+
+def verify(platform: Platform, actor: Principal) -> VerifyReport:
+    """Recompute the whole chain and every checkpoint; the verification itself is recorded."""
+    with audited(platform, actor, "audit.verify", "audit:chain") as session:
+        _require(actor, Permission.AUDIT_VERIFY, "audit.verify")
+        verifier = _verifier(platform, session)
+    report = verify_store(platform.store, verifier)
+    problem = report.first_problem
+    with platform.store.transaction() as session:
+        platform.audit.record(session, Event(
+            "audit.verify", actor, outcome=Outcome.SUCCESS if report.ok else Outcome.FAILURE, resource="audit:chain",
+            details={"events": report.events, "checkpoints": report.checkpoints,
+                     **({"first_problem": {"seq": problem.seq, "kind": problem.kind}} if problem else {})}))
+    return report
+
+
+def query(platform: Platform, actor: Principal, q: AuditQuery) -> list[dict[str, Any]]:
+    if not 1 <= q.limit <= MAX_LIMIT:
+        raise UsageError("audit.bad_limit", max=MAX_LIMIT, value=q.limit)
+    with audited(platform, actor, "audit.read", "audit:events") as session:
+        _require(actor, Permission.AUDIT_READ, "audit.read")
+        platform.audit.record(session, Event("audit.read", actor, resource="audit:events", details=q.describe()))
+        stmt = select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(q.limit).offset(max(0, q.offset))
+        if q.actor:
+            stmt = stmt.where(AuditEventRow.actor == q.actor)
+        if q.resource:
+            stmt = stmt.where(AuditEventRow.resource.startswith(q.resource, autoescape=True))
+        if q.action:
+            stmt = stmt.where(AuditEventRow.action.startswith(q.action, autoescape=True) if q.action.endswith(".")
+                              else AuditEventRow.action == q.action)
+        if q.outcome:
+            stmt = stmt.where(AuditEventRow.outcome == q.outcome)
+        if q.since:
+            stmt = stmt.where(AuditEventRow.ts >= format_ts(q.since))
+        if q.until:
+            stmt = stmt.where(AuditEventRow.ts < format_ts(q.until))
+        return [_event_dict(r) for r in session.scalars(stmt)]
+
+
+def _event_dict(row: AuditEventRow) -> dict[str, Any]:
+    return {
+        "seq": row.seq, "ts": row.ts, "actor": row.actor, "actor_id": row.actor_id or None,
+        "department_id": row.department_id or None, "role": row.role, "action": row.action,
+        "resource": row.resource, "purpose": row.purpose, "outcome": row.outcome, "client": row.client,
+        "details": json.loads(row.details), "hash": row.hash,
+    }
+
+
+def export(platform: Platform, actor: Principal, path: Path, *, since_seq: int | None = None,
+           until_seq: int | None = None) -> ExportResult:
+    """A signed archive of events (all by default); the export event itself is the last one included."""
+    with audited(platform, actor, "audit.export", f"file:{path.name}") as session:
+        _require(actor, Permission.AUDIT_EXPORT, "audit.export")
+        platform.audit.record(session, Event("audit.export", actor, resource=f"file:{path.name}",
+                                             details={"since_seq": since_seq, "until_seq": until_seq}))
+    with platform.store.transaction() as session:
+        last = session.scalar(select(func.max(AuditEventRow.seq))) or 0
+        signer = platform.audit.signer
+        if signer is None:
+            raise AuditError("audit.write_failed", reason="no signing key")
+        keys = platform.keyring.audit_verifiers(session)
+        return write_archive(session, path, signer=signer, keys=keys,  # type: ignore[arg-type]
+                             first_seq=max(1, since_seq or 1), last_seq=min(last, until_seq or last),
+                             exported_by=actor.username)

@@ -1,0 +1,3 @@
+"""Messages of the identity part of the platform (key -> (Chinese, English)); merged into shuan.messages."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}

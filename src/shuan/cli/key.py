@@ -1,0 +1,84 @@
+"""`shuan key list|create|rotate-kek|rewrap|destroy-request|destroy-approve`: the key hierarchy (安全管理员)."""
+
+from __future__ import annotations
+
+import click
+
+from shuan.audit.guard import audited
+from shuan.cli import output
+from shuan.cli.auth import authenticated
+from shuan.messages import msg
+
+
+@click.group("key")
+def command() -> None:
+    """密钥管理：部门密钥加密密钥（KEK）与数据集数据密钥（需安全管理员令牌 SHUAN_TOKEN）。"""
+
+
+@command.command("list")
+@click.option("--department", type=int, default=None, help="只列出该部门的密钥")
+def list_cmd(department: int | None) -> None:
+    """列出密钥（只含元数据，从不输出密钥本身）。"""
+    from shuan.identity.roles import Permission
+
+    with authenticated() as (platform, actor), audited(platform, actor, "key.list", "key:*") as session:
+        if not actor.can(Permission.KEY_MANAGE):
+            from shuan.errors import PermissionDenied
+
+            raise PermissionDenied("key.denied", action="key.list")
+        keys = platform.keyring.list_keys(session, department)
+    for k in keys:
+        output.emit_jsonl({"key_id": k.key_id, "kind": k.kind, "algorithm": k.algorithm, "version": k.version,
+                           "status": k.status, "department_id": k.department_id, "wrapped_by": k.wrapped_by,
+                           "created_at": k.created_at.isoformat(), "created_by": k.created_by,
+                           "destroyed_at": k.destroyed_at.isoformat() if k.destroyed_at else None})
+
+
+@command.command("create")
+@click.argument("dataset")
+@click.option("--department", type=int, required=True, help="数据集所属部门编号")
+def create_cmd(dataset: str, department: int) -> None:
+    """为数据集创建（或轮换出新版本的）SM4 数据密钥，由部门 KEK 包装。"""
+    with authenticated() as (platform, actor), audited(platform, actor, "key.create", f"key:dek/{dataset}") as s:
+        info = platform.keyring.create_data_key(s, actor, dataset, department)
+    output.info(msg("key.created", key_id=info.key_id))
+
+
+@command.command("rotate-kek")
+@click.option("--department", type=int, required=True)
+def rotate_cmd(department: int) -> None:
+    """轮换部门 KEK（旧版本保留用于解包，执行 rewrap 后清除）。"""
+    with authenticated() as (platform, actor), audited(platform, actor, "key.rotate", f"key:kek/dept/{department}") as s:
+        rec = platform.keyring.rotate_kek(s, actor, department)
+        key_id = rec.key_id
+    output.info(msg("key.created", key_id=key_id))
+
+
+@command.command("rewrap")
+@click.option("--department", type=int, required=True)
+def rewrap_cmd(department: int) -> None:
+    """用部门最新 KEK 重新包装其全部数据密钥，并清除不再需要的旧 KEK。"""
+    with authenticated() as (platform, actor), audited(platform, actor, "key.rewrap", f"key:kek/dept/{department}") as s:
+        moved = platform.keyring.rewrap(s, actor, department)
+    output.info(msg("key.rewrapped", count=moved))
+
+
+@command.command("destroy-request")
+@click.argument("dataset")
+@click.option("--reason", required=True, help="销毁理由（如保存期限届满及审批文号）")
+def destroy_request_cmd(dataset: str, reason: str) -> None:
+    """申请销毁数据集密钥（密码学销毁，需另一名安全管理员批准）。"""
+    with authenticated() as (platform, actor), \
+            audited(platform, actor, "key.destroy_request", f"key:dek/{dataset}") as s:
+        request_id = platform.keyring.request_destruction(s, actor, dataset, reason)
+    output.info(msg("key.destroy_requested", request=request_id))
+
+
+@command.command("destroy-approve")
+@click.argument("request_id", type=int)
+def destroy_approve_cmd(request_id: int) -> None:
+    """批准并执行销毁申请：该数据集所有版本的密钥材料被清除，其密文不可再解密。"""
+    with authenticated() as (platform, actor), \
+            audited(platform, actor, "key.destroy", f"key-request:{request_id}") as s:
+        count = platform.keyring.approve_destruction(s, actor, request_id)
+    output.info(msg("key.destroyed_done", count=count))

@@ -1,0 +1,1 @@
+"""Identity: departments (a tree under the data authority), users, roles, authentication, MFA."""

@@ -1,0 +1,14 @@
+"""Imports every model module so that Base.metadata knows all tables (Alembic and tests use it)."""
+
+from __future__ import annotations
+
+from shuan.store.models import Base
+
+
+def load_all_models() -> type[Base]:
+    import shuan.access.models
+    import shuan.audit.models
+    import shuan.crypto.keys.models
+    import shuan.identity.models  # noqa: F401
+
+    return Base
