@@ -100,3 +100,48 @@ def test_manifest_lists_range(platform: Platform, auditor: Principal, tmp_path: 
     with tarfile.open(path) as tar:
         manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
     assert manifest["first_seq"] == 1 and manifest["anchor"] == {"seq": 0, "hash": "0" * 64}
+
+
+def test_prune_respects_retention_and_keeps_chain_verifiable(root_key: str, auditor: Principal, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    import shuan.audit.log
+    from shuan.audit.models import AuditEventRow
+    from shuan.clock import utcnow
+    from shuan.errors import Conflict, NotFound
+    from shuan.platform import open_platform
+
+    real_now = utcnow()
+    monkeypatch.setattr(shuan.audit.log, "utcnow", lambda: real_now - timedelta(days=400))
+    platform = open_platform(url=f"sqlite:///{tmp_path / 'old.db'}")  # a platform started 400 days ago
+    try:
+        with platform.store.transaction() as s:
+            platform.audit.record_many(s, [Event("old.event", principal("u"), details={"i": i}) for i in range(20)])
+        monkeypatch.undo()
+        fill(platform, 15)
+        with pytest.raises(Conflict, match="183"):
+            service.archive_and_prune(platform, auditor, tmp_path / "p.tar.gz", before=real_now - timedelta(days=30))
+        result = service.archive_and_prune(platform, auditor, tmp_path / "p.tar.gz",
+                                           before=real_now - timedelta(days=300))
+        assert result.pruned == 21 == result.anchor_seq  # the key creation and the 20 old events
+        report, _ = verify_archive(result.archive.path, expect_fingerprint=result.archive.fingerprint)
+        assert report.ok and report.last_seq == result.anchor_seq
+        online = service.verify(platform, auditor)
+        assert online.ok and online.first_seq == result.anchor_seq + 1
+        with pytest.raises(NotFound):  # nothing old is left
+            service.archive_and_prune(platform, auditor, tmp_path / "q.tar.gz", before=real_now - timedelta(days=300))
+        with platform.store.sessions() as s:
+            assert s.query(AuditEventRow).filter(AuditEventRow.action == "audit.prune").count() == 1
+            assert s.query(AuditEventRow).filter(AuditEventRow.action == "old.event").count() == 0
+    finally:
+        platform.close()
+
+
+def test_prune_denied_to_administrators(platform: Platform, sysadmin: Principal, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from shuan.clock import utcnow
+
+    with pytest.raises(PermissionDenied):
+        service.archive_and_prune(platform, sysadmin, tmp_path / "p.tar.gz", before=utcnow() - timedelta(days=300))

@@ -50,3 +50,14 @@ class AuditCheckpoint(Base):
     ts: Mapped[str] = mapped_column(String(27))
     key_id: Mapped[str] = mapped_column(String(100))
     signature: Mapped[str] = mapped_column(String(200))
+
+
+class AuditAnchor(Base):
+    """After events older than the retention period are archived and pruned, the chain starts here:
+    the sequence number and hash of the last pruned event (one row, absent until the first prune)."""
+
+    __tablename__ = "audit_anchor"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    hash: Mapped[str] = mapped_column(String(64))
+    archive_sm3: Mapped[str] = mapped_column(String(64))  # digest of the archive that holds the pruned events

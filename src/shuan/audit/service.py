@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from shuan.audit.archive import ExportResult, write_archive
@@ -20,9 +20,10 @@ from shuan.audit.checkpoints import KeyedVerifier
 from shuan.audit.events import Event, Outcome
 from shuan.audit.guard import audited
 from shuan.audit.log import format_ts
-from shuan.audit.models import AuditEventRow
+from shuan.audit.models import AuditAnchor, AuditCheckpoint, AuditEventRow
 from shuan.audit.verify import VerifyReport, verify_store
-from shuan.errors import AuditError, PermissionDenied, UsageError
+from shuan.crypto.sm3 import sm3_hex
+from shuan.errors import AuditError, Conflict, NotFound, PermissionDenied, UsageError
 from shuan.identity.principal import Principal
 from shuan.identity.roles import Permission
 from shuan.platform import Platform
@@ -125,3 +126,59 @@ def export(platform: Platform, actor: Principal, path: Path, *, since_seq: int |
         return write_archive(session, path, signer=signer, keys=keys,  # type: ignore[arg-type]
                              first_seq=max(1, since_seq or 1), last_seq=min(last, until_seq or last),
                              exported_by=actor.username)
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    archive: ExportResult
+    pruned: int
+    anchor_seq: int
+
+
+def archive_and_prune(platform: Platform, actor: Principal, path: Path, *, before: datetime,
+                      now: datetime | None = None) -> PruneResult:
+    """Move events older than `before` into a signed archive, then delete them from the online log.
+
+    Refused unless `before` is at least the retention period (SHUAN_AUDIT_RETENTION_DAYS, >= 183 days)
+    in the past, and unless the archive just written verifies. The chain then starts at an anchor (the
+    last pruned event's hash), so verification of what stays online is unchanged.
+    """
+    from shuan.audit.archive import verify_archive
+    from shuan.clock import utcnow
+
+    now = now or utcnow()
+    cutoff = now - timedelta(days=platform.settings.audit_retention_days)
+    with audited(platform, actor, "audit.prune", f"file:{path.name}") as session:
+        _require(actor, Permission.AUDIT_EXPORT, "audit.prune")
+        if before > cutoff:
+            raise Conflict("audit.retention", days=platform.settings.audit_retention_days,
+                           latest=format_ts(cutoff)[:10])
+        anchor = session.execute(select(AuditAnchor.seq).where(AuditAnchor.id == 1)).scalar() or 0
+        # a contiguous prefix of the chain, every event of which is older than `before`
+        first_young = session.scalar(select(func.min(AuditEventRow.seq)).where(AuditEventRow.ts >= format_ts(before)))
+        last = (first_young - 1) if first_young is not None else session.scalar(select(func.max(AuditEventRow.seq)))
+        if last is None or last <= anchor:
+            raise NotFound("audit.nothing_to_prune", before=format_ts(before)[:10])
+        signer = platform.audit.signer
+        if signer is None:
+            raise AuditError("audit.write_failed", reason="no signing key")
+        result = write_archive(session, path, signer=signer, keys=platform.keyring.audit_verifiers(session),  # type: ignore[arg-type]
+                               first_seq=anchor + 1, last_seq=last, exported_by=actor.username)
+    report, manifest = verify_archive(result.path, expect_fingerprint=result.fingerprint)
+    if not report.ok or report.last_seq != last:
+        raise AuditError("audit.archive_bad", path=str(path), reason="self-check failed")
+    with audited(platform, actor, "audit.prune", f"file:{path.name}") as session:
+        last_hash = session.scalar(select(AuditEventRow.hash).where(AuditEventRow.seq == last))
+        pruned = session.execute(delete(AuditEventRow).where(AuditEventRow.seq <= last)).rowcount
+        session.execute(delete(AuditCheckpoint).where(AuditCheckpoint.upto_seq <= last))
+        digest = sm3_hex(Path(result.path).read_bytes())
+        row = session.get(AuditAnchor, 1)
+        if row is None:
+            session.add(AuditAnchor(id=1, seq=last, hash=last_hash, archive_sm3=digest))
+        else:
+            row.seq, row.hash, row.archive_sm3 = last, str(last_hash), digest
+        platform.audit.record(session, Event("audit.prune", actor, resource=f"file:{path.name}",
+                                             details={"first_seq": anchor + 1, "last_seq": last, "events": pruned,
+                                                      "archive_sm3": digest, "fingerprint": manifest["fingerprint"],
+                                                      "before": format_ts(before)}), now=now)
+    return PruneResult(result, int(pruned or 0), last)

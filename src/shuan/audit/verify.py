@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 
 from shuan.audit.checkpoints import Verifier, checkpoint_message
 from shuan.audit.log import FIELDS, GENESIS, link_hash
-from shuan.audit.models import AuditCheckpoint, AuditHead
+from shuan.audit.models import AuditAnchor, AuditCheckpoint, AuditHead
 from shuan.messages import msg
 from shuan.store.db import Store
 
@@ -179,15 +179,16 @@ def _fast_range(url: str, lo: int, hi: int, anchor: str, wanted: frozenset[int])
     return expected == hi + 1, count, prev, found
 
 
-def _fast_chain(store: Store, first: int, last: int, keep: dict[int, str], workers: int) -> tuple[bool, int, str]:
+def _fast_chain(store: Store, first: int, last: int, keep: dict[int, str], workers: int,
+                anchor: tuple[int, str]) -> tuple[bool, int, str]:
     """The whole chain in `workers` parallel ranges (each anchored on the stored hash before it)."""
     wanted = frozenset(keep)
     bounds = [first + (last - first + 1) * i // workers for i in range(workers)] + [last + 1]
     ranges = [(lo, hi - 1) for lo, hi in zip(bounds, bounds[1:], strict=False) if hi > lo]
     with store.engine.connect() as conn:
-        anchors = [GENESIS if lo == 1 else conn.execute(text("SELECT hash FROM audit_events WHERE seq = :s"),
-                                                        {"s": lo - 1}).scalar() for lo, _ in ranges]
-    if first != 1 or any(a is None for a in anchors):
+        anchors = [anchor[1] if lo == anchor[0] + 1 else conn.execute(
+            text("SELECT hash FROM audit_events WHERE seq = :s"), {"s": lo - 1}).scalar() for lo, _ in ranges]
+    if first != anchor[0] + 1 or any(a is None for a in anchors):
         return False, 0, GENESIS
     url = store.engine.url.render_as_string(hide_password=False)
     jobs = [(url, lo, hi, str(anchor), wanted) for (lo, hi), anchor in zip(ranges, anchors, strict=True)]
@@ -222,20 +223,25 @@ def verify_store(store: Store, verifier: Verifier | None, *, workers: int | None
         ]
         head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
         bounds = session.execute(text("SELECT MIN(seq), MAX(seq), COUNT(*) FROM audit_events")).one()
+        row = session.execute(select(AuditAnchor.seq, AuditAnchor.hash).where(AuditAnchor.id == 1)).first()
+    anchor = (int(row.seq), str(row.hash)) if row is not None else (0, GENESIS)
     keep: dict[int, str] = {int(c["upto_seq"]): "" for c in checkpoints}
     first, last, count = (int(bounds[0] or 0), int(bounds[1] or 0), int(bounds[2]))
     fast_ok = False
     if count and count == last - first + 1:
         n_workers = workers or (min(2, os.cpu_count() or 1) if count >= PARALLEL_FROM else 1)
-        fast_ok, events, head_hash = _fast_chain(store, first, last, keep, n_workers)
+        fast_ok, events, head_hash = _fast_chain(store, first, last, keep, n_workers, anchor)
         if fast_ok:
             report.events, report.first_seq, report.last_seq, report.head_hash = events, first, last, head_hash
     if not fast_ok:
         keep = {k: "" for k in keep}
-        check_chain(_stream_rows(store), report, keep=keep)
+        check_chain(_stream_rows(store), report, anchor=anchor, keep=keep)
     hashes = {k: v for k, v in keep.items() if v}
     check_checkpoints(checkpoints, hashes, report, verifier)
-    if report.ok and head is not None and (int(head.seq), str(head.hash)) != (report.last_seq or 0, report.head_hash):
+    if report.ok and not count:
+        report.head_hash = anchor[1]
+    last = report.last_seq or anchor[0]
+    if report.ok and head is not None and (int(head.seq), str(head.hash)) != (last, report.head_hash):
         report.problems.append(Problem(int(head.seq), "missing", msg("audit.verify_head", head=int(head.seq),
-                                                                     last=report.last_seq or 0)))
+                                                                     last=last)))
     return report

@@ -73,4 +73,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "提示：未指定 --expect-key，请将上面的公钥指纹与导出时记录的指纹核对",
         "note: no --expect-key given; compare the fingerprint above with the one recorded at export",
     ),
+    "audit.retention": (
+        "审计记录须在线保存至少 {days} 天：只能归档清理 {latest} 之前的事件",
+        "audit records stay online for at least {days} days: only events before {latest} can be archived and pruned",
+    ),
+    "audit.nothing_to_prune": ("{before} 之前没有可归档清理的审计事件", "no audit events before {before} to archive"),
+    "audit.pruned": ("已归档并从在线日志移除 {events} 条事件（至第 {seq} 号），归档：{path}",
+                     "{events} events (up to #{seq}) archived to {path} and removed from the online log"),
 }

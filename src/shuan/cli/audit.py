@@ -90,3 +90,16 @@ def verify_archive_cmd(path: Path, expect_key: str | None) -> None:
                          last=report.last_seq or 0, fingerprint=manifest["fingerprint"]))
     if expect_key is None:
         output.info(msg("audit.archive_pin_hint"))
+
+
+@command.command("prune")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--before", required=True, help="归档并移除此时间之前的事件（须早于保存期限，默认 183 天）")
+def prune_cmd(path: Path, before: str) -> None:
+    """把超过在线保存期限的审计事件写入签名归档，校验无误后从在线日志移除（链从锚点继续）。"""
+    from shuan.audit import service
+
+    with authenticated() as (platform, actor):
+        result = service.archive_and_prune(platform, actor, path, before=service.parse_time(before))
+    output.info(msg("audit.pruned", events=result.pruned, seq=result.anchor_seq, path=result.archive.path))
+    output.info(msg("audit.export_fingerprint", fingerprint=result.archive.fingerprint))

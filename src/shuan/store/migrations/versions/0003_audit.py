@@ -54,9 +54,17 @@ def upgrade() -> None:
         sa.Column("key_id", sa.String(100), nullable=False),
         sa.Column("signature", sa.String(200), nullable=False),
     )
+    op.create_table(
+        "audit_anchor",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("seq", BIG, nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.Column("archive_sm3", sa.String(64), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("audit_anchor")
     op.drop_table("audit_checkpoints")
     op.drop_table("audit_head")
     op.drop_table("audit_events")
