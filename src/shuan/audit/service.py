@@ -169,7 +169,8 @@ def archive_and_prune(platform: Platform, actor: Principal, path: Path, *, befor
         raise AuditError("audit.archive_bad", path=str(path), reason="self-check failed")
     with audited(platform, actor, "audit.prune", f"file:{path.name}") as session:
         last_hash = session.scalar(select(AuditEventRow.hash).where(AuditEventRow.seq == last))
-        pruned = session.execute(delete(AuditEventRow).where(AuditEventRow.seq <= last)).rowcount
+        pruned = session.scalar(select(func.count()).select_from(AuditEventRow).where(AuditEventRow.seq <= last))
+        session.execute(delete(AuditEventRow).where(AuditEventRow.seq <= last))
         session.execute(delete(AuditCheckpoint).where(AuditCheckpoint.upto_seq <= last))
         digest = sm3_hex(Path(result.path).read_bytes())
         row = session.get(AuditAnchor, 1)
