@@ -179,3 +179,15 @@ def test_verify_service_records_outcome(platform: Platform, auditor: Principal) 
     sql(platform, "UPDATE audit_events SET purpose='x' WHERE seq=3")
     report = service.verify(platform, auditor)
     assert not report.ok and report.first_problem is not None and report.first_problem.seq == 3
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_parallel_fast_pass_agrees_with_the_walk(platform: Platform, workers: int) -> None:
+    append(platform, 60, batch=20)
+    with platform.store.transaction() as s:
+        verifier = service._verifier(platform, s)
+    good = verify_store(platform.store, verifier, workers=workers)
+    assert good.ok and good.events == good.last_seq == 61
+    sql(platform, "UPDATE audit_events SET resource='x' WHERE seq=44")
+    bad = verify_store(platform.store, verifier, workers=workers)
+    assert bad.first_problem is not None and (bad.first_problem.kind, bad.first_problem.seq) == ("altered", 44)

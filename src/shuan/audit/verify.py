@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 
 from shuan.audit.checkpoints import Verifier, checkpoint_message
 from shuan.audit.log import FIELDS, GENESIS, link_hash
@@ -150,6 +150,24 @@ def _message_sql(dialect: str) -> str:
             "WHERE seq BETWEEN :lo AND :hi ORDER BY seq")
 
 
+def _message_chunks(engine: Engine, lo: int, hi: int, size: int = 50_000) -> Iterator[Sequence[Any]]:
+    """(seq, prev_hash, hash, message) rows in chunks; SQLite through the bare driver cursor (no Row objects)."""
+    sql = _message_sql(engine.dialect.name)
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute(sql.replace(":lo", "?").replace(":hi", "?"), (lo, hi))
+            while chunk := cur.fetchmany(size):
+                yield chunk
+        finally:
+            raw.close()
+        return
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=size).execute(text(sql), {"lo": lo, "hi": hi})
+        yield from result.partitions(size)
+
+
 def _fast_range(url: str, lo: int, hi: int, anchor: str, wanted: frozenset[int]) -> tuple[bool, int, str,
                                                                                            dict[int, str]]:
     """Check events lo..hi against `anchor` (the hash before lo). Returns (ok, count, last hash, hashes)."""
@@ -160,20 +178,17 @@ def _fast_range(url: str, lo: int, hi: int, anchor: str, wanted: frozenset[int])
     expected, prev, count = lo, anchor, 0
     found: dict[int, str] = {}
     try:
-        with engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=50_000).execute(
-                text(_message_sql(engine.dialect.name)), {"lo": lo, "hi": hi})
-            for chunk in result.partitions(50_000):
-                for seq, prev_hash, digest, message in chunk:
-                    h = base()
-                    h.update(message.encode("utf-8"))
-                    if seq != expected or prev_hash != prev or h.hexdigest() != digest:
-                        return False, count, prev, found
-                    if seq in wanted:
-                        found[seq] = digest
-                    prev = digest
-                    expected += 1
-                    count += 1
+        for chunk in _message_chunks(engine, lo, hi):
+            for seq, prev_hash, digest, message in chunk:
+                h = base()
+                h.update(message.encode("utf-8"))
+                if seq != expected or prev_hash != prev or h.hexdigest() != digest:
+                    return False, count, prev, found
+                if seq in wanted:
+                    found[seq] = digest
+                prev = digest
+                expected += 1
+                count += 1
     finally:
         engine.dispose()
     return expected == hi + 1, count, prev, found
