@@ -42,8 +42,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "internal server error: the request did not complete and was logged; contact a system administrator",
     ),
     "api.config_error": (
-        "服务器配置错误：{detail}",
-        "server configuration error: {detail}",
+        "服务器配置错误，请求未完成；详情已记入服务器日志，请联系系统管理员",
+        "server configuration error, the request did not complete; details are in the server log",
+    ),
+    "api.unavailable": (
+        "审计日志或数据存储暂不可用，操作未执行；详情已记入服务器日志",
+        "the audit log or the store is unavailable, nothing was done; details are in the server log",
     ),
     # problem titles, by HTTP status
     "api.title_400": ("请求无效", "bad request"),

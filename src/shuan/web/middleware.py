@@ -1,0 +1,103 @@
+"""ASGI middleware: a request body limit and security headers on every response."""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shuan.messages import msg
+from shuan.web.errors import SECURITY_HEADERS, problem
+
+#: the largest request body the API accepts (every request model is far smaller)
+MAX_BODY_BYTES = 1 << 20
+
+#: the interactive docs run the vendored Swagger UI (the only page that runs script; no inline script)
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'"
+)
+DOCS_PATHS = frozenset({"/docs"})
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413)
+        self.limit = limit
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over `limit` bytes with 413: at once when Content-Length says so, otherwise as soon
+    as the streamed body passes the limit (FastAPI re-raises the HTTPException to the handlers)."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None:
+            try:
+                too_large = int(declared) > self.limit
+            except ValueError:
+                too_large = False
+            if too_large:
+                await self._refuse(scope, receive, send)
+                return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge(self.limit)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(413, "api.body_too_large", msg("api.body_too_large", limit=self.limit),
+                           headers={"Connection": "close"})
+        await response(scope, receive, send)
+
+
+class SecurityHeadersMiddleware:
+    """Add SECURITY_HEADERS to every response (the docs page gets a CSP that lets Swagger UI run)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope.get("path") in DOCS_PATHS
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+                if docs:
+                    headers["Content-Security-Policy"] = DOCS_CSP
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
