@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     kms: str | None = Field(default=None, description="KMS plugin 'module:factory' supplying the root key")
     session_idle_minutes: int = Field(default=15, gt=0, le=24 * 60, description="idle session timeout")
     session_absolute_hours: int = Field(default=8, gt=0, le=7 * 24, description="absolute session lifetime")
+    auth_attempts_per_minute: int = Field(default=30, gt=0, le=10_000,
+                                          description="login/TOTP attempts per client address per minute")
     lockout_threshold: int = Field(default=5, gt=0, le=100, description="failed logins before lockout")
     lockout_base_seconds: int = Field(default=60, gt=0, le=86_400, description="first lockout; doubles each time")
     password_min_length: int = Field(default=12, ge=8, le=256, description="minimum password length")

@@ -48,6 +48,18 @@ class UsageError(ShuanError):
     exit_code = 2
 
 
+class InvalidInput(UsageError):  # noqa: N818 - reads as the HTTP status it maps to (400)
+    """A request field failed validation (format, length, forbidden characters); the message names the field."""
+
+    @property
+    def field(self) -> str:
+        return str(self.params.get("field", ""))
+
+    @property
+    def reason_key(self) -> str:
+        return str(self.params.get("reason_key", ""))
+
+
 class CryptoError(ShuanError):
     """A cryptographic operation failed: bad key, tampered ciphertext, bad signature encoding."""
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from shuan.access import (
     DecisionEngine,
-    InvalidRequest,
+    InvalidInput,
     Subject,
     approve_grant,
     create_grant,
@@ -89,7 +89,7 @@ def refused(p: Platform, exc: type[ShuanError], key: str, action: str, fn: Any, 
     after = events(p, action)
     assert len(after) == before + 1, "a refusal leaves one audit event"
     event = after[-1]
-    assert event.outcome == ("failure" if exc is InvalidRequest else "denied")
+    assert event.outcome == ("failure" if exc is InvalidInput else "denied")
     assert json.loads(event.details)["reason"] == key
     return err.value
 
@@ -267,9 +267,9 @@ def test_register_rules(world: Platform) -> None:
             register_resource, world, SYSTEM, SRC, owner_department_id=10, level=2)
     refused(world, Conflict, "access.owner_mismatch", "resource.register",
             register_resource, world, SYSTEM, SRC + "/tbl:新表", owner_department_id=20, level=1)
-    refused(world, InvalidRequest, "access.bad_field", "resource.register",
+    refused(world, InvalidInput, "access.bad_field", "resource.register",
             register_resource, world, SYSTEM, "src:新库", owner_department_id=10)  # a source needs a grade
-    refused(world, InvalidRequest, "access.bad_field", "resource.register",
+    refused(world, InvalidInput, "access.bad_field", "resource.register",
             register_resource, world, SYSTEM, "src:新库", level=1)  # and an owner
     refused(world, PermissionDenied, "access.not_owner_department", "resource.register",
             register_resource, world, STEWARD10, "src:新库", owner_department_id=20, level=1)
@@ -378,7 +378,7 @@ INJECTIONS = [
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_injection_in_resource(world: Platform, value: str) -> None:
     before = len(events(world, "grant.create"))
-    with pytest.raises((InvalidRequest, NotFound)) as err:
+    with pytest.raises((InvalidInput, NotFound)) as err:
         grant(world, STEWARD10, subject=user(USER10), resource=value)
     assert "\n" not in str(err.value)
     event = last_event(world, "grant.create")
@@ -419,7 +419,7 @@ def test_injection_in_resource(world: Platform, value: str) -> None:
     ],
 )
 def test_injection_in_grant_fields(world: Platform, field: str, value: object) -> None:
-    refused(world, InvalidRequest, "access.bad_field", "grant.create",
+    refused(world, InvalidInput, "access.bad_field", "grant.create",
             grant, world, STEWARD10, **{"subject": user(USER10), "resource": HJ, field: value})
     event = last_event(world, "grant.create")
     assert json.loads(event.details)["field"].startswith(field.split("_")[0])
@@ -452,13 +452,13 @@ def test_free_text_and_filter_values_are_stored_verbatim(world: Platform) -> Non
 
 def test_injection_in_ids(world: Platform) -> None:
     for bad in ("1 OR 1=1", -1, 0, 1.5, True, None):
-        refused(world, InvalidRequest, "access.bad_field", "grant.revoke", revoke_grant, world, SECADMIN, bad)
-        refused(world, InvalidRequest, "access.bad_field", "grant.approve", approve_grant, world, AUTHORITY, bad)
-    refused(world, InvalidRequest, "access.bad_field", "resource.level", set_resource_level, world, SYSTEM, HJ, "3")
-    refused(world, InvalidRequest, "access.bad_field", "resource.level", set_resource_level, world, SYSTEM, HJ, 4)
-    refused(world, InvalidRequest, "access.bad_field", "resource.authorise",
+        refused(world, InvalidInput, "access.bad_field", "grant.revoke", revoke_grant, world, SECADMIN, bad)
+        refused(world, InvalidInput, "access.bad_field", "grant.approve", approve_grant, world, AUTHORITY, bad)
+    refused(world, InvalidInput, "access.bad_field", "resource.level", set_resource_level, world, SYSTEM, HJ, "3")
+    refused(world, InvalidInput, "access.bad_field", "resource.level", set_resource_level, world, SYSTEM, HJ, 4)
+    refused(world, InvalidInput, "access.bad_field", "resource.authorise",
             set_authorised_departments, world, SECADMIN, HJ, ["20; DROP"])
-    refused(world, InvalidRequest, "access.bad_field", "resource.public", set_resource_public, world, SECADMIN, GG, "1")
+    refused(world, InvalidInput, "access.bad_field", "resource.public", set_resource_public, world, SECADMIN, GG, "1")
 
 
 # -- fail-closed audit --------------------------------------------------------------------------------
@@ -525,7 +525,7 @@ def test_query_decision_permissions(world: Platform) -> None:
             query_decision, world, USER20, USER10, HJ, "read")
     refused(world, PermissionDenied, "access.query_permission", "access.query",
             query_decision, world, OFFICER10, USER20, HJ, "read")
-    refused(world, InvalidRequest, "access.bad_field", "access.query",
+    refused(world, InvalidInput, "access.bad_field", "access.query",
             query_decision, world, USER10, USER10, HJ, "drop")
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shuan.access.paths import InvalidRequest, ancestors_of, parse, resource_path
+from shuan.access.paths import ancestors_of, parse, resource_path
 from shuan.access.rules import (
     MAX_VALIDITY,
     check_actions,
@@ -17,6 +17,7 @@ from shuan.access.rules import (
     check_text,
     check_validity,
 )
+from shuan.errors import InvalidInput
 from shuan.messages import CATALOGUE
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -75,7 +76,7 @@ def test_ancestors_root_first() -> None:
     ],
 )
 def test_bad_paths_are_refused(bad: str) -> None:
-    with pytest.raises(InvalidRequest) as err:
+    with pytest.raises(InvalidInput) as err:
         parse(bad)
     assert err.value.field == "resource"
     assert "\n" not in str(err.value)
@@ -83,34 +84,34 @@ def test_bad_paths_are_refused(bad: str) -> None:
 
 def test_non_string_path_refused() -> None:
     for bad in (None, 1, ["src:a"], b"src:a"):
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(InvalidInput):
             parse(bad)
 
 
 def test_builder_refuses_bad_names() -> None:
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidInput):
         resource_path("a", None, "c")
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidInput):
         resource_path("a\tb")
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidInput):
         resource_path("")
 
 
 def test_actions_and_scenarios() -> None:
     assert check_actions(["read", "export", "read"]) == frozenset({"read", "export"})
     for bad in ([], "read", ["READ"], ["read;drop"], [None], ["delete"]):
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(InvalidInput):
             check_actions(bad)
     assert check_scenario("dev_test") == "dev_test"
     for bad in ("开发测试", "", None, "business' OR 1=1"):
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(InvalidInput):
             check_scenario(bad)
 
 
 def test_text_fields() -> None:
     assert check_text("'; DROP TABLE access_grants; --", "purpose", 500, required=True).startswith("';")
     for bad in ("", "   ", "a\nb", "a\x00", "x" * 501, 5, None):
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(InvalidInput):
             check_text(bad, "purpose", 500, required=True)
     assert check_text(None, "reason", 500, required=False) == ""
 
@@ -119,11 +120,11 @@ def test_masking_and_department_path() -> None:
     assert check_masking("姓名脱敏-v2") == "姓名脱敏-v2"
     assert check_masking(None) is None
     for bad in ("a b", "x;drop", "", "x" * 65, "../x", 3):
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(InvalidInput):
             check_masking(bad)
     assert check_department_path([1, 10]) == (1, 10)
     for bad in ([], [1, 1], ["1"], [0], [True], "1,2", [2**63]):
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(InvalidInput):
             check_department_path(bad)
 
 
@@ -140,7 +141,7 @@ def test_validity() -> None:
         (NOW + MAX_VALIDITY * 2, NOW + MAX_VALIDITY * 2 + timedelta(days=1)),
         (NOW, "2027-01-01"),
     ):
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(InvalidInput):
             check_validity(since, until, NOW)
 
 
@@ -177,7 +178,7 @@ def test_row_filter() -> None:
         [{"column": "a", "op": "=", "value": 1}] * 21,
     ]
     for bad in bad_filters:
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(InvalidInput):
             check_row_filter(bad)
 
 

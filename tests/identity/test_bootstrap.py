@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from shuan.errors import AuthError, Conflict, PermissionDenied
+from shuan.errors import AuthError, Conflict, InvalidInput, PermissionDenied
 from shuan.identity.bootstrap import bootstrap, needs_bootstrap
-from shuan.identity.common import InvalidInput
 from shuan.identity.directory import create_user
 from shuan.identity.models import Department, User
 from shuan.identity.roles import Permission, Role

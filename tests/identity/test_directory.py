@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shuan.errors import AuthError, Conflict, NotFound, PermissionDenied
-from shuan.identity.common import InvalidInput
+from shuan.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied
 from shuan.identity.directory import (
     assign_role,
     create_department,

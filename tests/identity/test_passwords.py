@@ -6,10 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from shuan.config import Settings
-from shuan.errors import AuthError, PermissionDenied
+from shuan.errors import AuthError, InvalidInput, PermissionDenied
 from shuan.identity import passwords
 from shuan.identity.account import change_password, reset_password, unlock_user
-from shuan.identity.common import InvalidInput
 from shuan.identity.models import PasswordHistory, User
 from shuan.identity.sessions import authenticate, login
 from shuan.identity.stages import SessionStage

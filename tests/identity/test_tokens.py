@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from shuan.errors import AuthError, Conflict, NotFound, PermissionDenied
-from shuan.identity.common import InvalidInput
+from shuan.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied
 from shuan.identity.directory import create_user, disable_user
 from shuan.identity.models import ApiToken
 from shuan.identity.roles import Permission, Role
@@ -198,3 +197,26 @@ def test_token_roles_follow_the_owner(world: World) -> None:
                 now=world.now)
     assert resolve_token(world.platform, created.token, now=world.now).permissions == frozenset(
         {Permission.SELF_SERVICE})
+
+
+def test_token_does_not_bypass_login_steps(world: World) -> None:
+    """A token stops working when its owner's password expires, or when the owner gains a role that
+    requires TOTP without having enrolled; it works again once the owner has completed the step."""
+    from shuan.identity.directory import assign_role
+
+    admin = world.bootstrap_admin()
+    user = world.user("steward.later")
+    token = _token(world, user, ["self.service"], days=200).token
+    assert resolve_token(world.platform, token, now=world.now).username == "steward.later"
+    assign_role(world.platform, actor=admin.principal, username="steward.later", role=Role.STEWARD, now=world.now)
+    with pytest.raises(AuthError) as info:
+        resolve_token(world.platform, token, now=world.now)
+    assert info.value.key == "identity.stage_enroll"
+    assert (world.last_event().action, world.last_event().outcome) == ("auth.token_failed", "denied")
+
+    other = world.user("expiring")
+    token2 = _token(world, other, ["self.service"], days=200).token
+    later = world.now + timedelta(days=world.platform.settings.password_max_age_days + 1)
+    with pytest.raises(AuthError) as info:
+        resolve_token(world.platform, token2, now=later)
+    assert info.value.key == "identity.stage_password"

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from shuan.identity.roles import Role
+from shuan.platform import Platform
 from tests.web.conftest import GOOD_PASSWORD, Api, assert_problem, bearer
 
 
@@ -179,3 +182,24 @@ def test_first_login_steps(api: Api) -> None:
     r = api.post("/me/totp/confirm", headers=session, json={"code": api.clock.fresh_code(totp["secret"])})
     assert r.json() == {"stage": "active"}
     assert api.get("/audit/events", headers=session).status_code == 200
+
+
+def test_per_address_throttle_on_login(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spraying many accounts from one address is cut off with 429, audited once per window."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from shuan.audit.models import AuditEventRow
+    from shuan.web.app import create_app
+
+    platform.settings.auth_attempts_per_minute = 4
+    with TestClient(create_app(platform)) as client:
+        codes = [client.post("/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x" * 12}).status_code
+                 for i in range(7)]
+        assert codes[:4] == [401] * 4 and codes[4:] == [429] * 3
+        last = client.post("/api/v1/auth/login", json={"username": "nobody", "password": "x" * 12})
+        assert last.status_code == 429 and int(last.headers["Retry-After"]) >= 1
+        assert last.json()["key"] == "identity.throttled"
+    with platform.store.sessions() as s:
+        throttled = list(s.scalars(select(AuditEventRow).where(AuditEventRow.action == "auth.throttled")))
+    assert len(throttled) == 1 and throttled[0].outcome == "denied"

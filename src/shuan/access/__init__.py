@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from shuan.access.engine import RULES, Decision, DecisionEngine, ResourceInfo
-from shuan.access.paths import InvalidRequest, ResourcePath, parse, resource_path
+from shuan.access.paths import ResourcePath, parse, resource_path
 from shuan.access.rules import ACTIONS, MAX_VALIDITY, SCENARIOS, Condition
 from shuan.access.service import (
     GrantView,
@@ -31,6 +31,7 @@ from shuan.access.service import (
     set_resource_level,
     set_resource_public,
 )
+from shuan.errors import InvalidInput
 
 __all__ = [
     "ACTIONS",
@@ -41,7 +42,7 @@ __all__ = [
     "Decision",
     "DecisionEngine",
     "GrantView",
-    "InvalidRequest",
+    "InvalidInput",
     "ResourceInfo",
     "ResourcePath",
     "ResourceView",

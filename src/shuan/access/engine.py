@@ -52,7 +52,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from shuan.access.models import AccessGrant, AccessResource, AccessResourceDepartment, AccessVersion
-from shuan.access.paths import MAX_PATH, InvalidRequest, ancestors_of, parse
+from shuan.access.paths import MAX_PATH, ancestors_of, parse
 from shuan.access.rules import (
     ACTION_LABELS,
     ACTIONS,
@@ -62,6 +62,7 @@ from shuan.access.rules import (
     check_row_filter,
 )
 from shuan.clock import utcnow
+from shuan.errors import InvalidInput
 from shuan.identity.principal import Principal
 from shuan.messages import language, msg
 from shuan.store.db import Store
@@ -263,7 +264,7 @@ def entry_from_row(row: Any) -> GrantEntry | None:
             return None
         parse(row.resource_path)
         row_filter = check_row_filter(row.row_filter)
-    except InvalidRequest:
+    except InvalidInput:
         return None
     kind = "user" if row.subject_kind == "user" else ("tree" if row.include_subdepartments else "department")
     return GrantEntry(
@@ -450,7 +451,7 @@ class DecisionEngine:
         cache, resources, below = self._resolved, self._resources, self._subtree_max
         try:
             ancestors = parse(path).ancestors()
-        except InvalidRequest:
+        except InvalidInput:
             ancestors = ()
         info = None
         if ancestors:

@@ -18,7 +18,7 @@ look alike. Everything else is allowed
 A whole path is at most 512 characters (it must fit a unique index on every supported database).
 
 Hierarchy: a path's ancestors are its prefixes at each ``/``; a grant on an ancestor covers it.
-This module is pure (no database, no settings) and raises `InvalidRequest` for a bad path.
+This module is pure (no database, no settings) and raises `InvalidInput` for a bad path.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shuan.errors import ShuanError
+from shuan.errors import InvalidInput
 from shuan.messages import msg
 
 KINDS: tuple[str, ...] = ("src", "tbl", "col")
@@ -38,23 +38,9 @@ _NAME = r"((?:[^%/]|%25|%2F)+)"
 _PATH = re.compile(rf"src:{_NAME}(?:/tbl:{_NAME}(?:/col:{_NAME})?)?")
 
 
-class InvalidRequest(ShuanError):  # noqa: N818 - reads as the HTTP status it maps to (400)
-    """A request field is malformed (bad resource path, unknown action, over-long purpose...)."""
-
-    exit_code = 2
-
-    @property
-    def field(self) -> str:
-        return str(self.params.get("field", ""))
-
-    @property
-    def reason_key(self) -> str:
-        return str(self.params.get("reason_key", ""))
-
-
-def bad_field(field: str, reason_key: str, **params: object) -> InvalidRequest:
+def bad_field(field: str, reason_key: str, **params: object) -> InvalidInput:
     """The error for one malformed field; `reason_key` is a catalogue key explaining why."""
-    return InvalidRequest("access.bad_field", field=field, reason=msg(reason_key, **params), reason_key=reason_key)
+    return InvalidInput("access.bad_field", field=field, reason=msg(reason_key, **params), reason_key=reason_key)
 
 
 def name_problem(name: object) -> str | None:
@@ -145,7 +131,7 @@ def ancestors_of(path: str) -> tuple[str, ...]:
 
 
 def parse(path: object) -> ResourcePath:
-    """Parse a path strictly; `InvalidRequest` names what is wrong."""
+    """Parse a path strictly; `InvalidInput` names what is wrong."""
     if not isinstance(path, str) or not path:
         raise bad_field("resource", "access.reason_empty")
     if len(path) > MAX_PATH:
@@ -171,6 +157,6 @@ def parse(path: object) -> ResourcePath:
 def is_valid(path: object) -> bool:
     try:
         parse(path)
-    except InvalidRequest:
+    except InvalidInput:
         return False
     return True

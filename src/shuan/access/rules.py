@@ -1,6 +1,6 @@
 """The vocabulary of grants and its validators: actions, usage scenarios, validity, row filters.
 
-Pure functions, no database. Every validator raises `InvalidRequest` naming the field and why.
+Pure functions, no database. Every validator raises `InvalidInput` naming the field and why.
 
 * Actions: ``read``, ``export``, ``share``, ``manage`` (a grant holds a non-empty subset).
 * Purpose: every grant states 申请理由 as free text (1-500 characters, one line, no control

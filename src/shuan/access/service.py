@@ -54,7 +54,7 @@ from shuan.access.engine import (
     notify_changed,
 )
 from shuan.access.models import AccessGrant, AccessResource, AccessResourceDepartment, AccessVersion
-from shuan.access.paths import InvalidRequest, ResourcePath, ancestors_of, bad_field, parse
+from shuan.access.paths import ResourcePath, ancestors_of, bad_field, parse
 from shuan.access.rules import (
     DEFAULT_SCENARIO,
     MAX_PURPOSE,
@@ -76,7 +76,7 @@ from shuan.access.rules import (
 )
 from shuan.audit.events import Event, Outcome
 from shuan.clock import utcnow
-from shuan.errors import Conflict, NotFound, PermissionDenied
+from shuan.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from shuan.identity.principal import SYSTEM, Principal
 from shuan.identity.roles import Permission
 
@@ -85,7 +85,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-_REFUSALS = (InvalidRequest, PermissionDenied, NotFound, Conflict)
+_REFUSALS = (InvalidInput, PermissionDenied, NotFound, Conflict)
 MAX_AUTHORISED = 1000
 
 
@@ -256,11 +256,11 @@ def _audited(
         return work()
     except _REFUSALS as err:
         facts: dict[str, Any] = {"reason": err.key, **(details or {})}
-        if isinstance(err, InvalidRequest):
+        if isinstance(err, InvalidInput):
             facts["field"] = err.field
             facts["why"] = err.reason_key
         facts.update({k: v for k, v in err.params.items() if k in _SAFE_PARAMS and k not in facts})
-        outcome = Outcome.FAILURE if isinstance(err, InvalidRequest) else Outcome.DENIED
+        outcome = Outcome.FAILURE if isinstance(err, InvalidInput) else Outcome.DENIED
         with platform.store.transaction() as session:
             platform.audit.record(
                 session,

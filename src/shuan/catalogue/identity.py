@@ -148,4 +148,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # signing
     "identity.no_signing_key": ("尚无签名密钥：请先设置自己的密码", "no signing key yet: set your own password first"),
     "identity.signing_password": ("密码错误，无法使用签名密钥", "wrong password: the signing key cannot be opened"),
+    "identity.throttled": (
+        "来自该地址的登录尝试过于频繁，请 {seconds} 秒后再试",
+        "too many login attempts from this address; try again in {seconds} seconds",
+    ),
 }

@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 
 from shuan.audit.events import Event, Outcome
 from shuan.clock import utcnow
-from shuan.errors import AuditError, AuthError, Conflict, NotFound, PermissionDenied, ShuanError, UsageError
+from shuan.errors import (
+    AuditError,
+    AuthError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ShuanError,
+    UsageError,
+)
 from shuan.identity.models import AuthSession, Department, User, UserRole
 from shuan.identity.principal import Principal
 from shuan.identity.roles import Permission, Role
@@ -39,10 +48,6 @@ ANONYMOUS = "anonymous"
 #: code points refused in display and department names: control, format (bidi overrides, zero-width),
 #: surrogates, private use, line and paragraph separators
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
-
-
-class InvalidInput(UsageError):  # noqa: N818 - reads as the HTTP status it maps to (400)
-    """A field failed validation (format, length, forbidden characters); the message names the field."""
 
 
 def now_or(now: datetime | None) -> datetime:

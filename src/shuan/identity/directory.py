@@ -16,9 +16,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from shuan.errors import Conflict, NotFound, PermissionDenied
+from shuan.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from shuan.identity.common import (
-    InvalidInput,
     audited,
     department_path,
     end_sessions,

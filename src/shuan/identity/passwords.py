@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import hash_secret_raw
 
 from shuan.config import Settings
-from shuan.identity.common import InvalidInput
+from shuan.errors import InvalidInput
 
 TIME_COST = 3
 MEMORY_COST_KIB = 64 * 1024

@@ -22,10 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuan.audit.events import Outcome
-from shuan.errors import AuthError, Conflict, NotFound, PermissionDenied, ShuanError
+from shuan.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied, ShuanError
 from shuan.identity.common import (
     TOKEN_REF_PREFIX,
-    InvalidInput,
     anonymous,
     audited,
     bare_principal,
@@ -45,7 +44,7 @@ from shuan.identity.models import ApiToken
 from shuan.identity.principal import Principal
 from shuan.identity.roles import Permission, permissions_of
 from shuan.identity.sessions import account_refusal
-from shuan.identity.stages import SessionStage, actor_session, require_active
+from shuan.identity.stages import STAGE_ERRORS, SessionStage, actor_session, next_stage, require_active
 from shuan.platform import Platform
 
 MAX_LIFETIME = timedelta(days=365)
@@ -214,6 +213,13 @@ def resolve_token(platform: Platform, token: str, *, client: str | None = None, 
             else:
                 error = account_refusal(owner, now)
                 why = "account"
+                if error is None:
+                    # a token is no way round the login steps: an owner whose password expired, or who
+                    # now holds a role that needs TOTP without having enrolled, must finish them first
+                    stage = next_stage(owner, roles_of(s, owner.id), mfa_verified=True, settings=platform.settings,
+                                       now=now)
+                    if stage is not SessionStage.ACTIVE:
+                        error, why = AuthError(STAGE_ERRORS[stage]), "stage"
             if error is None:
                 row.last_used_at = now
                 ref = f"{TOKEN_REF_PREFIX}{row.prefix}"

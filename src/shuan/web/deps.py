@@ -57,6 +57,19 @@ def client_address(request: Request) -> str | None:
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 ClientDep = Annotated[str | None, Depends(client_address)]
+
+
+def count_auth_attempt(request: Request, platform: PlatformDep, client: ClientDep) -> None:
+    """Per-address limit on password and TOTP attempts (429 beyond SHUAN_AUTH_ATTEMPTS_PER_MINUTE)."""
+    from shuan.identity.throttle import AttemptThrottle, check_attempt
+
+    throttle = getattr(request.app.state, "auth_throttle", None)
+    if throttle is None:
+        throttle = request.app.state.auth_throttle = AttemptThrottle(platform.settings.auth_attempts_per_minute)
+    check_attempt(platform, throttle, client=client)
+
+
+AuthAttempt = Annotated[None, Depends(count_auth_attempt)]
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 SessionHeaderDep = Annotated[str | None, Depends(session_scheme)]
 

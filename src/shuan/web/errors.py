@@ -6,7 +6,7 @@ gets its HTTP status:
 =====================================  ======  ==========================================================
 error                                  status  note
 =====================================  ======  ==========================================================
-UsageError, InvalidRequest, Crypto…    400     malformed field, bad dataset name (the message names it)
+UsageError, InvalidInput, Crypto…    400     malformed field, bad dataset name (the message names it)
 AuthError                              401     ``WWW-Authenticate: Bearer``; a locked account is 429
 PermissionDenied                       403     the service has already written a ``denied`` audit event
 NotFound                               404
@@ -33,13 +33,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shuan.access.paths import InvalidRequest
 from shuan.errors import (
     AuditError,
     AuthError,
     ConfigError,
     Conflict,
     CryptoError,
+    InvalidInput,
     NotFound,
     PermissionDenied,
     ShuanError,
@@ -64,7 +64,7 @@ STATUS_BY_ERROR: tuple[tuple[type[ShuanError], int], ...] = (
     (StoreError, 503),
     (ConfigError, 500),
     (UsageError, 400),
-    (InvalidRequest, 400),
+    (InvalidInput, 400),
     (CryptoError, 400),
     (SourceError, 400),
     (TableError, 400),
@@ -72,6 +72,7 @@ STATUS_BY_ERROR: tuple[tuple[type[ShuanError], int], ...] = (
 
 #: a locked account (brute force) is "too many requests", with Retry-After
 LOCKED_KEY = "identity.locked"
+THROTTLED_KEY = "identity.throttled"
 
 #: headers every response carries (the API serves JSON only; the docs page relaxes the CSP itself)
 SECURITY_HEADERS: dict[str, str] = {
@@ -86,7 +87,7 @@ SECURITY_HEADERS: dict[str, str] = {
 
 
 def status_of(error: ShuanError) -> int:
-    if error.key == LOCKED_KEY:
+    if error.key in (LOCKED_KEY, THROTTLED_KEY):
         return 429
     for kind, status in STATUS_BY_ERROR:
         if isinstance(error, kind):
@@ -125,7 +126,7 @@ def shuan_error_response(error: ShuanError) -> JSONResponse:
         seconds = error.params.get("seconds")
         if isinstance(seconds, int):
             headers["Retry-After"] = str(seconds)
-    if isinstance(error, InvalidRequest) and error.field:
+    if isinstance(error, InvalidInput) and error.field:
         extra["field"] = error.field
     detail = error.user_message
     if status >= 500:

@@ -15,7 +15,7 @@ from shuan.errors import UsageError
 from shuan.identity.principal import Principal
 from shuan.identity.sessions import login, logout, verify_mfa
 from shuan.web.api.models import Code, Input, Output, Secret, permission
-from shuan.web.deps import ClientDep, CurrentCaller, PlatformDep, SessionId
+from shuan.web.deps import AuthAttempt, ClientDep, CurrentCaller, PlatformDep, SessionId
 
 router = APIRouter(tags=["auth 认证"])
 
@@ -70,7 +70,7 @@ def health() -> HealthOut:
 
 
 @router.post("/auth/login", openapi_extra=permission("public"))
-def login_route(body: LoginIn, platform: PlatformDep, client: ClientDep) -> LoginOut:
+def login_route(body: LoginIn, platform: PlatformDep, client: ClientDep, _throttle: AuthAttempt) -> LoginOut:
     """用户名 + 密码登录，返回会话及下一步 / password login: a session and the next step."""
     result = login(platform, username=body.username, password=body.password, client=client)
     return LoginOut(session=result.session_id, stage=result.stage.value, expires_at=result.expires_at,
@@ -78,7 +78,8 @@ def login_route(body: LoginIn, platform: PlatformDep, client: ClientDep) -> Logi
 
 
 @router.post("/auth/mfa", openapi_extra=permission("public"))
-def mfa_route(body: MfaIn, session_id: SessionId, platform: PlatformDep, client: ClientDep) -> LoginOut:
+def mfa_route(body: MfaIn, session_id: SessionId, platform: PlatformDep, client: ClientDep,
+              _throttle: AuthAttempt) -> LoginOut:
     """第二步：动态口令；返回新的会话号（旧的失效） / TOTP step; the session id is replaced."""
     result = verify_mfa(platform, session_id=session_id, code=body.code, client=client)
     return LoginOut(session=result.session_id, stage=result.stage.value, expires_at=result.expires_at,
