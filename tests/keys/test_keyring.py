@@ -171,3 +171,14 @@ def test_kms_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHUAN_KMS", "tests.keys.test_keyring:fake_kms")
     provider = provider_from_settings(Settings())
     assert provider.name == "kms:test" and provider.root_key() == bytes(range(1, 17))
+
+
+def test_keys_only_for_existing_departments(platform: Platform) -> None:
+    from shuan.crypto.keys import service
+
+    with pytest.raises(NotFound, match="部门不存在"):
+        service.rotate_kek(platform, SEC1, 999_999)
+    with pytest.raises(NotFound):
+        service.create_data_key(platform, SEC1, "孤儿数据集", 999_999)
+    with platform.store.sessions() as s:
+        assert platform.keyring.list_keys(s, 999_999) == []

@@ -173,7 +173,9 @@ class AuditLog:
             conn.exec_driver_sql(_insert_sql(conn.dialect.paramstyle), rows)
             session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
         except SQLAlchemyError as exc:
-            raise AuditError("audit.write_failed", reason=str(exc).splitlines()[0]) from exc
+            # the driver's text can name tables and values: the class is enough for the user, the rest is chained
+            cause = getattr(exc, "orig", None) or exc
+            raise AuditError("audit.write_failed", reason=type(cause).__name__) from exc
         if self.signer is not None and self._checkpoint_due(seq, len(rows)):
             from shuan.audit.checkpoints import write_checkpoint
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from shuan.audit.guard import audited
 from shuan.cli import output
 from shuan.cli.auth import authenticated
 from shuan.messages import msg
@@ -19,14 +18,10 @@ def command() -> None:
 @click.option("--department", type=int, default=None, help="只列出该部门的密钥")
 def list_cmd(department: int | None) -> None:
     """列出密钥（只含元数据，从不输出密钥本身）。"""
-    from shuan.identity.roles import Permission
+    from shuan.crypto.keys import service
 
-    with authenticated() as (platform, actor), audited(platform, actor, "key.list", "key:*") as session:
-        if not actor.can(Permission.KEY_MANAGE):
-            from shuan.errors import PermissionDenied
-
-            raise PermissionDenied("key.denied", action="key.list")
-        keys = platform.keyring.list_keys(session, department)
+    with authenticated() as (platform, actor):
+        keys = service.list_keys(platform, actor, department)
     for k in keys:
         output.emit_jsonl({"key_id": k.key_id, "kind": k.kind, "algorithm": k.algorithm, "version": k.version,
                            "status": k.status, "department_id": k.department_id, "wrapped_by": k.wrapped_by,
@@ -39,8 +34,10 @@ def list_cmd(department: int | None) -> None:
 @click.option("--department", type=int, required=True, help="数据集所属部门编号")
 def create_cmd(dataset: str, department: int) -> None:
     """为数据集创建（或轮换出新版本的）SM4 数据密钥，由部门 KEK 包装。"""
-    with authenticated() as (platform, actor), audited(platform, actor, "key.create", f"key:dek/{dataset}") as s:
-        info = platform.keyring.create_data_key(s, actor, dataset, department)
+    from shuan.crypto.keys import service
+
+    with authenticated() as (platform, actor):
+        info = service.create_data_key(platform, actor, dataset, department)
     output.info(msg("key.created", key_id=info.key_id))
 
 
@@ -48,18 +45,21 @@ def create_cmd(dataset: str, department: int) -> None:
 @click.option("--department", type=int, required=True)
 def rotate_cmd(department: int) -> None:
     """轮换部门 KEK（旧版本保留用于解包，执行 rewrap 后清除）。"""
-    with authenticated() as (platform, actor), audited(platform, actor, "key.rotate", f"key:kek/dept/{department}") as s:
-        rec = platform.keyring.rotate_kek(s, actor, department)
-        key_id = rec.key_id
-    output.info(msg("key.created", key_id=key_id))
+    from shuan.crypto.keys import service
+
+    with authenticated() as (platform, actor):
+        info = service.rotate_kek(platform, actor, department)
+    output.info(msg("key.created", key_id=info.key_id))
 
 
 @command.command("rewrap")
 @click.option("--department", type=int, required=True)
 def rewrap_cmd(department: int) -> None:
     """用部门最新 KEK 重新包装其全部数据密钥，并清除不再需要的旧 KEK。"""
-    with authenticated() as (platform, actor), audited(platform, actor, "key.rewrap", f"key:kek/dept/{department}") as s:
-        moved = platform.keyring.rewrap(s, actor, department)
+    from shuan.crypto.keys import service
+
+    with authenticated() as (platform, actor):
+        moved = service.rewrap(platform, actor, department)
     output.info(msg("key.rewrapped", count=moved))
 
 
@@ -68,9 +68,10 @@ def rewrap_cmd(department: int) -> None:
 @click.option("--reason", required=True, help="销毁理由（如保存期限届满及审批文号）")
 def destroy_request_cmd(dataset: str, reason: str) -> None:
     """申请销毁数据集密钥（密码学销毁，需另一名安全管理员批准）。"""
-    with authenticated() as (platform, actor), \
-            audited(platform, actor, "key.destroy_request", f"key:dek/{dataset}") as s:
-        request_id = platform.keyring.request_destruction(s, actor, dataset, reason)
+    from shuan.crypto.keys import service
+
+    with authenticated() as (platform, actor):
+        request_id = service.request_destruction(platform, actor, dataset, reason)
     output.info(msg("key.destroy_requested", request=request_id))
 
 
@@ -78,7 +79,8 @@ def destroy_request_cmd(dataset: str, reason: str) -> None:
 @click.argument("request_id", type=int)
 def destroy_approve_cmd(request_id: int) -> None:
     """批准并执行销毁申请：该数据集所有版本的密钥材料被清除，其密文不可再解密。"""
-    with authenticated() as (platform, actor), \
-            audited(platform, actor, "key.destroy", f"key-request:{request_id}") as s:
-        count = platform.keyring.approve_destruction(s, actor, request_id)
+    from shuan.crypto.keys import service
+
+    with authenticated() as (platform, actor):
+        count = service.approve_destruction(platform, actor, request_id)
     output.info(msg("key.destroyed_done", count=count))

@@ -8,12 +8,21 @@ is ever listed, never key material).
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from shuan.audit.guard import audited
 from shuan.crypto.keys.keyring import KeyInfo
-from shuan.errors import PermissionDenied
+from shuan.errors import NotFound, PermissionDenied
+from shuan.identity.models import Department
 from shuan.identity.principal import Principal
 from shuan.identity.roles import Permission
 from shuan.platform import Platform
+
+
+def _department_exists(session: Session, department_id: int) -> None:
+    """Keys belong to real departments: a KEK for a department that does not exist is refused."""
+    if session.get(Department, department_id) is None:
+        raise NotFound("identity.department_not_found", department=department_id)
 
 
 def list_keys(platform: Platform, actor: Principal, department_id: int | None = None) -> list[KeyInfo]:
@@ -25,11 +34,13 @@ def list_keys(platform: Platform, actor: Principal, department_id: int | None = 
 
 def create_data_key(platform: Platform, actor: Principal, dataset: str, department_id: int) -> KeyInfo:
     with audited(platform, actor, "key.create", f"key:dek/{dataset[:200]}") as session:
+        _department_exists(session, department_id)
         return platform.keyring.create_data_key(session, actor, dataset, department_id)
 
 
 def rotate_kek(platform: Platform, actor: Principal, department_id: int) -> KeyInfo:
     with audited(platform, actor, "key.rotate", f"key:kek/dept/{department_id}") as session:
+        _department_exists(session, department_id)
         return KeyInfo.of(platform.keyring.rotate_kek(session, actor, department_id))
 
 
