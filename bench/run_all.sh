@@ -35,6 +35,15 @@ if ! command -v rg >/dev/null 2>&1; then
 fi
 "$PY" bench/throughput.py --corpus "$CORPUS" --naive-mb "$NAIVE_MB" || status=1
 
+step "security core: SM2/SM3/SM4 against openssl speed and Tongsuo"
+"$PY" bench/crypto_speed.py || status=1
+
+step "security core: access decisions with 100k grants, pycasbin as baseline"
+"$PY" bench/access_decision.py || status=1
+
+step "security core: audit chain append and verify"
+"$PY" bench/audit_chain.py || status=1
+
 if [ "${SKIP_PG:-0}" != "1" ]; then
   step "sampled PostgreSQL scan"
   "$PY" bench/pg_sampled.py || status=1

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     password_max_age_days: int = Field(default=90, gt=0, le=3650, description="password expiry")
     password_history: int = Field(default=5, ge=0, le=50, description="previous passwords that cannot be reused")
     audit_retention_days: int = Field(default=183, ge=183, le=36_500, description="online audit retention (>= 6 months)")
-    audit_checkpoint_every: int = Field(default=1000, gt=0, le=1_000_000, description="events per signed checkpoint")
+    audit_checkpoint_every: int = Field(default=1000, gt=0, le=10_000, description="events per signed checkpoint")
 
     def store_url(self) -> str:
         if self.database_url:

@@ -118,13 +118,15 @@ def test_prune_respects_retention_and_keeps_chain_verifiable(root_key: str, audi
     try:
         with platform.store.transaction() as s:
             platform.audit.record_many(s, [Event("old.event", principal("u"), details={"i": i}) for i in range(20)])
+            platform.audit.seal(s)  # sealed back then (a running platform seals at least every minute)
+            old_head = platform.audit._lock_head(s)[0]
         monkeypatch.undo()
         fill(platform, 15)
         with pytest.raises(Conflict, match="183"):
             service.archive_and_prune(platform, auditor, tmp_path / "p.tar.gz", before=real_now - timedelta(days=30))
         result = service.archive_and_prune(platform, auditor, tmp_path / "p.tar.gz",
                                            before=real_now - timedelta(days=300))
-        assert result.pruned == 21 == result.anchor_seq  # the key creation and the 20 old events
+        assert result.pruned == old_head == result.anchor_seq  # key creation, configuration, the 20 old events
         report, _ = verify_archive(result.archive.path, expect_fingerprint=result.archive.fingerprint)
         assert report.ok and report.last_seq == result.anchor_seq
         online = service.verify(platform, auditor)
@@ -132,7 +134,9 @@ def test_prune_respects_retention_and_keeps_chain_verifiable(root_key: str, audi
         with pytest.raises(NotFound):  # nothing old is left
             service.archive_and_prune(platform, auditor, tmp_path / "q.tar.gz", before=real_now - timedelta(days=300))
         with platform.store.sessions() as s:
-            assert s.query(AuditEventRow).filter(AuditEventRow.action == "audit.prune").count() == 1
+            prunes = s.query(AuditEventRow).filter(AuditEventRow.action == "audit.prune")
+            assert prunes.filter(AuditEventRow.outcome == "success").count() == 1
+            assert prunes.filter(AuditEventRow.outcome == "failure").count() == 2  # too recent, nothing left
             assert s.query(AuditEventRow).filter(AuditEventRow.action == "old.event").count() == 0
     finally:
         platform.close()

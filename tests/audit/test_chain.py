@@ -26,7 +26,7 @@ def append(platform: Platform, n: int, actor: Principal | None = None, batch: in
 def verify(platform: Platform):  # type: ignore[no-untyped-def]
     with platform.store.transaction() as s:
         verifier = service._verifier(platform, s)
-    return verify_store(platform.store, verifier)
+    return verify_store(platform.store, verifier, interval=platform.audit.checkpoint_every)
 
 
 def checkpoints(platform: Platform) -> list[int]:
@@ -187,7 +187,108 @@ def test_parallel_fast_pass_agrees_with_the_walk(platform: Platform, workers: in
     with platform.store.transaction() as s:
         verifier = service._verifier(platform, s)
     good = verify_store(platform.store, verifier, workers=workers)
-    assert good.ok and good.events == good.last_seq == 61
+    assert good.ok and good.events == good.last_seq == 62  # + key creation and configuration events
     sql(platform, "UPDATE audit_events SET resource='x' WHERE seq=44")
     bad = verify_store(platform.store, verifier, workers=workers)
     assert bad.first_problem is not None and (bad.first_problem.kind, bad.first_problem.seq) == ("altered", 44)
+
+
+def _rewrite_from(platform: Platform, seq: int) -> None:
+    """An attacker with database access edits event `seq` and recomputes every later hash and the head."""
+    from shuan.audit.log import FIELDS, link_hash
+
+    with platform.store.engine.begin() as conn:
+        rows = conn.execute(text("SELECT * FROM audit_events ORDER BY seq")).mappings().all()
+        prev = rows[seq - 2]["hash"]
+        for r in rows[seq - 1:]:
+            values = {**r, "actor": "mallory"} if r["seq"] == seq else dict(r)
+            digest = link_hash(prev, [str(values["seq"])] + [values[f] for f in FIELDS[1:]])
+            conn.execute(text("UPDATE audit_events SET actor=:a, prev_hash=:p, hash=:h WHERE seq=:s"),
+                         {"a": values["actor"], "p": prev, "h": digest, "s": r["seq"]})
+            prev = digest
+        conn.execute(text("UPDATE audit_head SET hash=:h"), {"h": prev})
+
+
+def test_rewrite_plus_deleting_every_checkpoint_is_caught(platform: Platform) -> None:
+    platform.audit.checkpoint_every = 10
+    append(platform, 35)
+    _rewrite_from(platform, 5)
+    sql(platform, "DELETE FROM audit_checkpoints")
+    problem = verify(platform).first_problem
+    assert problem is not None and problem.kind == "missing" and problem.seq == 10  # first unsealed boundary
+
+
+def test_deleting_the_newest_checkpoint_is_caught(platform: Platform) -> None:
+    platform.audit.checkpoint_every = 10
+    append(platform, 35)
+    newest = checkpoints(platform)[-1]
+    sql(platform, "DELETE FROM audit_checkpoints WHERE upto_seq = :q", q=newest)
+    problem = verify(platform).first_problem
+    assert problem is not None and problem.kind == "missing"
+
+
+def test_deleting_a_middle_checkpoint_breaks_the_checkpoint_chain(platform: Platform) -> None:
+    platform.audit.checkpoint_every = 10
+    append(platform, 35)
+    middle = checkpoints(platform)[1]
+    sql(platform, "DELETE FROM audit_checkpoints WHERE upto_seq = :q", q=middle)
+    problem = verify(platform).first_problem
+    assert problem is not None and problem.kind == "missing" and "检查点" in problem.message
+
+
+def test_forged_anchor_hiding_deleted_events_is_caught(platform: Platform) -> None:
+    platform.audit.checkpoint_every = 10
+    append(platform, 35)
+    sealed = checkpoints(platform)[0]
+    with platform.store.engine.begin() as conn:
+        digest = conn.execute(text("SELECT hash FROM audit_events WHERE seq=:s"), {"s": sealed}).scalar()
+        conn.execute(text("DELETE FROM audit_events WHERE seq <= :s"), {"s": sealed})
+        conn.execute(text("INSERT INTO audit_anchor (id, seq, hash, archive_sm3) VALUES (1, :s, :h, :d)"),
+                     {"s": sealed, "h": digest, "d": "0" * 64})
+    problem = verify(platform).first_problem
+    assert problem is not None and problem.kind == "missing" and problem.seq == sealed
+
+
+def test_concurrent_writers_serialise_on_sqlite(platform: Platform) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        try:
+            for i in range(60):
+                with platform.store.transaction() as s:
+                    platform.audit.record(s, Event("test.concurrent", principal(name), details={"i": i}))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(f"w{k}",)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    report = verify(platform)
+    assert report.ok and report.events >= 240
+
+
+def test_verify_while_appending_gives_no_false_alarm(platform: Platform) -> None:
+    import threading
+
+    stop = threading.Event()
+
+    def writer() -> None:
+        i = 0
+        while not stop.is_set():
+            with platform.store.transaction() as s:
+                platform.audit.record(s, Event("test.live", principal("live"), details={"i": i}))
+            i += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        reports = [verify(platform) for _ in range(15)]
+    finally:
+        stop.set()
+        t.join()
+    assert all(r.ok for r in reports), [r.first_problem for r in reports if not r.ok]

@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(("batch", "acks_before_kill"), [(1, 40), (200, 8), (997, 3)])
 def test_kill_9_during_appends(root_key: str, isolated_home: Path, auditor: Principal, batch: int,
                                acks_before_kill: int) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    import shuan
+
+    src = Path(shuan.__file__).resolve().parents[1]  # the child runs the same code as this test
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT)])}
     open_platform().close()  # migrate first, so the child only appends
     child = subprocess.Popen([sys.executable, "-m", "tests.audit.appender", str(batch)], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, text=True)

@@ -1,19 +1,26 @@
-"""Signed checkpoints: an SM2 signature over (upto_seq, head hash, time) seals the chain up to there.
+"""Signed checkpoints: SM2 signatures that seal the chain, themselves chained.
 
-Someone who can write the database can rewrite events and recompute every hash after them; they
-cannot forge a checkpoint without the audit signing key, which is stored wrapped under the root key.
+A checkpoint signs (upto_seq, head hash, time, key id, the interval in force, and the previous
+checkpoint's seq and head hash). Someone who can write the database can rewrite events and
+recompute every hash after them, but cannot forge a checkpoint without the audit signing key
+(stored wrapped under the root key). Because each checkpoint names its predecessor, deleting one
+breaks the next one's link; because each names the interval in force, deleting the newest ones
+leaves a tail longer than the interval allows, and verification says which boundary is unsealed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from shuan.audit.models import AuditCheckpoint
+
+GENESIS_LINK = (0, "0" * 64)
 
 
 class Signer(Protocol):
@@ -26,30 +33,65 @@ class Verifier(Protocol):
     def verify(self, signature: bytes, data: bytes) -> bool: ...
 
 
-def checkpoint_message(upto_seq: int, head_hash: str, ts: str, key_id: str) -> bytes:
+@dataclass(frozen=True)
+class Checkpoint:
+    upto_seq: int
+    head_hash: str
+    ts: str
+    key_id: str
+    interval: int
+    prev_seq: int
+    prev_hash: str
+    signature: str
+
+    @classmethod
+    def of(cls, row: AuditCheckpoint | Mapping[str, Any]) -> Checkpoint:
+        def get(key: str) -> Any:
+            return row[key] if isinstance(row, Mapping) else getattr(row, key)
+
+        return cls(int(get("upto_seq")), str(get("head_hash")), str(get("ts")), str(get("key_id")),
+                   int(get("interval")), int(get("prev_seq")), str(get("prev_hash")), str(get("signature")))
+
+    def message(self) -> bytes:
+        return checkpoint_message(self.upto_seq, self.head_hash, self.ts, self.key_id, self.interval,
+                                  self.prev_seq, self.prev_hash)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def checkpoint_message(upto_seq: int, head_hash: str, ts: str, key_id: str, interval: int, prev_seq: int,
+                       prev_hash: str) -> bytes:
     """The exact bytes a checkpoint signs (also used offline by archive verification)."""
-    return f"shuan-audit-checkpoint/v1\n{upto_seq}\n{head_hash}\n{ts}\n{key_id}".encode()
+    return (f"shuan-audit-checkpoint/v2\n{upto_seq}\n{head_hash}\n{ts}\n{key_id}\n{interval}\n"
+            f"{prev_seq}\n{prev_hash}").encode()
 
 
-def write_checkpoint(session: Session, signer: Signer, *, upto_seq: int, head_hash: str, now: datetime) -> None:
+def last_checkpoint(session: Session) -> tuple[int, str]:
+    row = session.execute(select(AuditCheckpoint.upto_seq, AuditCheckpoint.head_hash)
+                          .order_by(AuditCheckpoint.upto_seq.desc()).limit(1)).first()
+    return (int(row.upto_seq), str(row.head_hash)) if row is not None else GENESIS_LINK
+
+
+def write_checkpoint(session: Session, signer: Signer, *, upto_seq: int, head_hash: str, now: datetime,
+                     interval: int) -> Checkpoint | None:
+    """Seal the chain up to `upto_seq` (no-op when that point is already sealed)."""
     from shuan.audit.log import format_ts
 
-    ts = format_ts(now)
-    signature = signer.sign(checkpoint_message(upto_seq, head_hash, ts, signer.key_id))
-    session.execute(
-        insert(AuditCheckpoint).values(
-            upto_seq=upto_seq, head_hash=head_hash, ts=ts, key_id=signer.key_id, signature=signature.hex()
-        )
-    )
+    prev_seq, prev_hash = last_checkpoint(session)
+    if prev_seq >= upto_seq:
+        return None
+    unsigned = Checkpoint(upto_seq, head_hash, format_ts(now), signer.key_id, interval, prev_seq, prev_hash, "")
+    cp = Checkpoint(**{**unsigned.as_dict(), "signature": signer.sign(unsigned.message()).hex()})
+    session.execute(insert(AuditCheckpoint).values(**cp.as_dict()))
+    return cp
 
 
-class KeyedVerifier:
-    """Verifies a checkpoint with the public key its key id names (the chain may span key rotations)."""
-
-    def __init__(self, keys: Mapping[str, Verifier]) -> None:
-        self.keys = keys
-
-    def verify(self, signature: bytes, data: bytes) -> bool:
-        key_id = data.decode(errors="replace").rsplit("\n", 1)[-1]
-        verifier = self.keys.get(key_id)
-        return verifier is not None and verifier.verify(signature, data)
+def verify_signature(keys: Mapping[str, Verifier], cp: Checkpoint) -> bool:
+    verifier = keys.get(cp.key_id)
+    if verifier is None:
+        return False
+    try:
+        return verifier.verify(bytes.fromhex(cp.signature), cp.message())
+    except ValueError:
+        return False

@@ -1,8 +1,9 @@
 """Units of work whose refusals are audited too.
 
 Inside `audited(platform, actor, action, resource)` a service changes state and records its success
-event in one transaction. If the work raises PermissionDenied or AuthError, that transaction rolls
-back (nothing changed) and a DENIED/FAILURE event is written in a transaction of its own before the
+event in one transaction. If the work raises any ShuanError (PermissionDenied → DENIED; bad input,
+unknown names, conflicts, failed authentication → FAILURE), that transaction rolls back (nothing
+changed) and the event is written in a transaction of its own before the
 error goes on to the caller: an attempted escalation always leaves a trace, a refused change never
 leaves state behind.
 """
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from shuan.audit.events import Event, Outcome
-from shuan.errors import AuthError, PermissionDenied
+from shuan.errors import AuditError, PermissionDenied, ShuanError
 from shuan.identity.principal import Principal
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ def audited(platform: Platform, actor: Principal, action: str, resource: str = "
     except PermissionDenied as exc:
         record_refusal(platform, actor, action, resource, exc)
         raise
-    except AuthError as exc:
+    except AuditError:
+        raise  # the audit log itself failed: there is nothing to record the refusal in
+    except ShuanError as exc:
+        # bad input, unknown names, conflicts, failed authentication: refused, and recorded as a failure
         record_refusal(platform, actor, action, resource, exc, outcome=Outcome.FAILURE)
         raise

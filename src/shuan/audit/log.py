@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -30,6 +31,9 @@ from shuan.errors import AuditError
 from shuan.identity.principal import Principal
 
 GENESIS = "0" * 64
+
+#: while events keep arriving, a checkpoint is written at least this often (seconds)
+SEAL_SECONDS = 60.0
 
 #: the stored columns, in hashing order
 FIELDS = (
@@ -103,6 +107,7 @@ class AuditLog:
         self._hmac = hmac.new(hmac_key, digestmod="sm3")
         self.signer = signer
         self.checkpoint_every = checkpoint_every
+        self._sealed_at = time.monotonic()
 
     # -- building rows ---------------------------------------------------------------------------
 
@@ -177,14 +182,29 @@ class AuditLog:
             cause = getattr(exc, "orig", None) or exc
             raise AuditError("audit.write_failed", reason=type(cause).__name__) from exc
         if self.signer is not None and self._checkpoint_due(seq, len(rows)):
-            from shuan.audit.checkpoints import write_checkpoint
-
-            write_checkpoint(session, self.signer, upto_seq=seq, head_hash=prev, now=when)
+            self._seal(session, seq, prev, when)
         return list(range(first + 1, seq + 1))
 
+    def seal(self, session: Session, *, now: datetime | None = None) -> None:
+        """Write a checkpoint at the current head unless it is sealed already (before verify and export)."""
+        if self.signer is None:
+            return
+        seq, head = self._lock_head(session)
+        if seq:
+            self._seal(session, seq, head, now or utcnow())
+
+    def _seal(self, session: Session, seq: int, head: str, when: datetime) -> None:
+        from shuan.audit.checkpoints import write_checkpoint
+
+        assert self.signer is not None
+        write_checkpoint(session, self.signer, upto_seq=seq, head_hash=head, now=when, interval=self.checkpoint_every)
+        self._sealed_at = time.monotonic()
+
     def _checkpoint_due(self, last_seq: int, count: int) -> bool:
+        """At every multiple of the interval, and at least every SEAL_SECONDS while events keep coming."""
         first = last_seq - count + 1
-        return (last_seq // self.checkpoint_every) > ((first - 1) // self.checkpoint_every)
+        crossed = (last_seq // self.checkpoint_every) > ((first - 1) // self.checkpoint_every)
+        return crossed or time.monotonic() - self._sealed_at >= SEAL_SECONDS
 
     @staticmethod
     def _lock_head(session: Session) -> tuple[int, str]:

@@ -49,12 +49,17 @@ class AuditCheckpoint(Base):
     head_hash: Mapped[str] = mapped_column(String(64))
     ts: Mapped[str] = mapped_column(String(27))
     key_id: Mapped[str] = mapped_column(String(100))
+    interval: Mapped[int] = mapped_column(Integer)  # checkpoint interval in force when it was written
+    prev_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))  # the previous checkpoint
+    prev_hash: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(200))
 
 
 class AuditAnchor(Base):
     """After events older than the retention period are archived and pruned, the chain starts here:
-    the sequence number and hash of the last pruned event (one row, absent until the first prune)."""
+    the sequence number and hash of the last pruned event (one row, absent until the first prune).
+    Pruning stops at a checkpoint, which is kept: the anchor is valid only if that signed checkpoint
+    seals exactly this seq and hash and an `audit.prune` event in the online chain names it."""
 
     __tablename__ = "audit_anchor"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

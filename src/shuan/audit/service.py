@@ -7,6 +7,7 @@ system and security administrators cannot, and nobody can edit or delete them th
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,11 +17,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from shuan.audit.archive import ExportResult, write_archive
-from shuan.audit.checkpoints import KeyedVerifier
+from shuan.audit.checkpoints import Verifier
 from shuan.audit.events import Event, Outcome
 from shuan.audit.guard import audited
 from shuan.audit.log import format_ts
-from shuan.audit.models import AuditAnchor, AuditCheckpoint, AuditEventRow
+from shuan.audit.models import AuditAnchor, AuditCheckpoint, AuditEventRow, AuditHead
 from shuan.audit.verify import VerifyReport, verify_store
 from shuan.crypto.sm3 import sm3_hex
 from shuan.errors import AuditError, Conflict, NotFound, PermissionDenied, UsageError
@@ -59,8 +60,8 @@ def _require(actor: Principal, permission: Permission, action: str) -> None:
         raise PermissionDenied("audit.denied", action=action)
 
 
-def _verifier(platform: Platform, session: Session) -> KeyedVerifier:
-    return KeyedVerifier(platform.keyring.audit_verifiers(session))
+def _verifier(platform: Platform, session: Session) -> Mapping[str, Verifier]:
+    return platform.keyring.audit_verifiers(session)
 
 
 def verify(platform: Platform, actor: Principal) -> VerifyReport:
@@ -68,7 +69,8 @@ def verify(platform: Platform, actor: Principal) -> VerifyReport:
     with audited(platform, actor, "audit.verify", "audit:chain") as session:
         _require(actor, Permission.AUDIT_VERIFY, "audit.verify")
         verifier = _verifier(platform, session)
-    report = verify_store(platform.store, verifier)
+        platform.audit.seal(session)  # seal the head first, so that nothing before this moment is unsealed
+    report = verify_store(platform.store, verifier, interval=platform.audit.checkpoint_every)
     problem = report.first_problem
     with platform.store.transaction() as session:
         platform.audit.record(session, Event(
@@ -112,20 +114,29 @@ def _event_dict(row: AuditEventRow) -> dict[str, Any]:
 
 def export(platform: Platform, actor: Principal, path: Path, *, since_seq: int | None = None,
            until_seq: int | None = None) -> ExportResult:
-    """A signed archive of events (all by default); the export event itself is the last one included."""
+    """A signed archive of events (all by default). The head is sealed first; the `audit.export` event
+    (with the archive's SM3 digest) is written after the file, and if it cannot be, the file is removed."""
     with audited(platform, actor, "audit.export", f"file:{path.name}") as session:
         _require(actor, Permission.AUDIT_EXPORT, "audit.export")
-        platform.audit.record(session, Event("audit.export", actor, resource=f"file:{path.name}",
-                                             details={"since_seq": since_seq, "until_seq": until_seq}))
-    with platform.store.transaction() as session:
-        last = session.scalar(select(func.max(AuditEventRow.seq))) or 0
+        platform.audit.seal(session)
         signer = platform.audit.signer
         if signer is None:
-            raise AuditError("audit.write_failed", reason="no signing key")
-        keys = platform.keyring.audit_verifiers(session)
-        return write_archive(session, path, signer=signer, keys=keys,  # type: ignore[arg-type]
-                             first_seq=max(1, since_seq or 1), last_seq=min(last, until_seq or last),
-                             exported_by=actor.username)
+            raise AuditError("audit.no_signing_key")
+        anchor = session.execute(select(AuditAnchor.seq).where(AuditAnchor.id == 1)).scalar() or 0
+        head = session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
+        first, last = max(anchor + 1, since_seq or 1), min(head, until_seq or head)
+        result = write_archive(session, path, signer=signer,  # type: ignore[arg-type]
+                               keys=platform.keyring.audit_verifiers(session), first_seq=first, last_seq=last,
+                               exported_by=actor.username)
+    try:
+        with platform.store.transaction() as session:
+            platform.audit.record(session, Event("audit.export", actor, resource=f"file:{path.name}", details={
+                "first_seq": result.first_seq, "last_seq": result.last_seq, "events": result.events,
+                "archive_sm3": sm3_hex(Path(result.path).read_bytes()), "fingerprint": result.fingerprint}))
+    except BaseException:
+        Path(result.path).unlink(missing_ok=True)
+        raise
+    return result
 
 
 @dataclass(frozen=True)
@@ -154,24 +165,27 @@ def archive_and_prune(platform: Platform, actor: Principal, path: Path, *, befor
             raise Conflict("audit.retention", days=platform.settings.audit_retention_days,
                            latest=format_ts(cutoff)[:10])
         anchor = session.execute(select(AuditAnchor.seq).where(AuditAnchor.id == 1)).scalar() or 0
-        # a contiguous prefix of the chain, every event of which is older than `before`
+        # a contiguous prefix of the chain, every event of which is older than `before`, ending at a
+        # checkpoint (kept: it is what authenticates the anchor afterwards)
         first_young = session.scalar(select(func.min(AuditEventRow.seq)).where(AuditEventRow.ts >= format_ts(before)))
-        last = (first_young - 1) if first_young is not None else session.scalar(select(func.max(AuditEventRow.seq)))
+        limit = (first_young - 1) if first_young is not None else session.scalar(select(func.max(AuditEventRow.seq)))
+        last = session.scalar(select(func.max(AuditCheckpoint.upto_seq)).where(
+            AuditCheckpoint.upto_seq <= (limit or 0)))
         if last is None or last <= anchor:
             raise NotFound("audit.nothing_to_prune", before=format_ts(before)[:10])
         signer = platform.audit.signer
         if signer is None:
-            raise AuditError("audit.write_failed", reason="no signing key")
+            raise AuditError("audit.no_signing_key")
         result = write_archive(session, path, signer=signer, keys=platform.keyring.audit_verifiers(session),  # type: ignore[arg-type]
                                first_seq=anchor + 1, last_seq=last, exported_by=actor.username)
     report, manifest = verify_archive(result.path, expect_fingerprint=result.fingerprint)
     if not report.ok or report.last_seq != last:
-        raise AuditError("audit.archive_bad", path=str(path), reason="self-check failed")
+        raise AuditError("audit.archive_selfcheck")
     with audited(platform, actor, "audit.prune", f"file:{path.name}") as session:
         last_hash = session.scalar(select(AuditEventRow.hash).where(AuditEventRow.seq == last))
         pruned = session.scalar(select(func.count()).select_from(AuditEventRow).where(AuditEventRow.seq <= last))
         session.execute(delete(AuditEventRow).where(AuditEventRow.seq <= last))
-        session.execute(delete(AuditCheckpoint).where(AuditCheckpoint.upto_seq <= last))
+        session.execute(delete(AuditCheckpoint).where(AuditCheckpoint.upto_seq < last))
         digest = sm3_hex(Path(result.path).read_bytes())
         row = session.get(AuditAnchor, 1)
         if row is None:

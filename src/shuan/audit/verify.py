@@ -6,6 +6,7 @@ The same functions verify the live store and an exported archive (rows in the sa
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, text
 
-from shuan.audit.checkpoints import Verifier, checkpoint_message
+from shuan.audit.checkpoints import GENESIS_LINK, Checkpoint, Verifier, verify_signature
 from shuan.audit.log import FIELDS, GENESIS, link_hash
 from shuan.audit.models import AuditAnchor, AuditCheckpoint, AuditHead
 from shuan.messages import msg
@@ -100,30 +101,39 @@ def _moved_from(row: tuple[Any, ...]) -> int | None:
     return None
 
 
-def check_checkpoints(checkpoints: Iterable[Mapping[str, Any]], hashes: Mapping[int, str], report: VerifyReport,
-                      verifier: Verifier | None) -> None:
-    """Each checkpoint must be signed by the audit key and match the hash of the event it seals."""
+def check_checkpoints(checkpoints: Sequence[Checkpoint], hashes: Mapping[int, str], report: VerifyReport,
+                      keys: Mapping[str, Verifier], *, first_prev: tuple[int, str] | None) -> None:
+    """Each checkpoint must be signed by an audit key, link to the one before it, and match the hash of
+    the event it seals. `first_prev` is what the first one must link to (None: not checked, e.g. a
+    partial archive whose preceding checkpoint is outside it)."""
+    expected_prev = first_prev
     for cp in checkpoints:
-        seq = int(cp["upto_seq"])
-        message = checkpoint_message(seq, cp["head_hash"], cp["ts"], cp["key_id"])
-        signed = verifier is not None and _verify(verifier, cp["signature"], message)
-        if not signed:
+        seq = cp.upto_seq
+        if not verify_signature(keys, cp):
             report.problems.append(Problem(seq, "checkpoint", msg("audit.verify_checkpoint_sig", seq=seq)))
-            continue
+            return
+        if expected_prev is not None and (cp.prev_seq, cp.prev_hash) != expected_prev:
+            report.problems.append(Problem(expected_prev[0] + 1 if cp.prev_seq > expected_prev[0] else seq, "missing",
+                                           msg("audit.verify_checkpoint_link", seq=seq, prev=cp.prev_seq)))
+            return
+        expected_prev = (cp.upto_seq, cp.head_hash)
         actual = hashes.get(seq)
         if actual is None and report.last_seq is not None and seq > report.last_seq:
             report.problems.append(Problem(seq, "missing", msg("audit.verify_truncated", seq=seq, last=report.last_seq)))
-        elif actual is not None and actual != cp["head_hash"]:
+            return
+        if actual is not None and actual != cp.head_hash:
             report.problems.append(Problem(seq, "altered", msg("audit.verify_checkpoint_hash", seq=seq)))
-        else:
-            report.checkpoints += 1
+            return
+        report.checkpoints += 1
 
 
-def _verify(verifier: Verifier, signature_hex: str, message: bytes) -> bool:
-    try:
-        return verifier.verify(bytes.fromhex(signature_hex), message)
-    except ValueError:
-        return False
+def check_tail(last_sealed: int, interval: int, head_seq: int, report: VerifyReport) -> None:
+    """Every batch that crosses a multiple of the interval ends with a checkpoint: a chain that runs past
+    the next multiple after the last checkpoint has lost its newer checkpoints."""
+    boundary = (last_sealed // interval + 1) * interval
+    if head_seq >= boundary:
+        report.problems.append(Problem(boundary, "missing", msg("audit.verify_unsealed", seq=boundary,
+                                                                 last=last_sealed)))
 
 
 def _stream_rows(store: Store, batch: int = 20_000) -> Iterator[tuple[Any, ...]]:
@@ -212,7 +222,9 @@ def _fast_chain(store: Store, first: int, last: int, keep: dict[int, str], worke
     else:
         import multiprocessing
 
-        with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
+        # spawn, not fork: verification may run inside a threaded server, where a forked child could
+        # inherit a lock held by another thread
+        with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
             results = pool.starmap(_fast_range, jobs)
     ok = all(r[0] for r in results)
     for r in results:
@@ -224,39 +236,70 @@ def _fast_chain(store: Store, first: int, last: int, keep: dict[int, str], worke
 PARALLEL_FROM = 50_000
 
 
-def verify_store(store: Store, verifier: Verifier | None, *, workers: int | None = None) -> VerifyReport:
-    """Verify the live chain, its head row and every checkpoint.
+def verify_store(store: Store, keys: Mapping[str, Verifier], *, interval: int = 1000,
+                 workers: int | None = None) -> VerifyReport:
+    """Verify the live chain up to its head, the checkpoint chain, the prune anchor and the unsealed tail.
 
-    A fast pass (message strings concatenated by the database, ranges hashed in parallel) checks
-    everything; only when it finds a problem does the detailed walk run to name it precisely.
+    Head, checkpoints and anchor are read in one snapshot; events appended while verification runs
+    (after that head) are not looked at. A fast pass (messages built by the database, ranges hashed in
+    parallel) checks the events; only when it finds a problem does the detailed walk run to name it.
     """
     report = VerifyReport()
-    with store.sessions() as session:
-        checkpoints: list[dict[str, Any]] = [
-            {"upto_seq": c.upto_seq, "head_hash": c.head_hash, "ts": c.ts, "key_id": c.key_id, "signature": c.signature}
-            for c in session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.upto_seq))
-        ]
+    with store.transaction() as session:
         head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
-        bounds = session.execute(text("SELECT MIN(seq), MAX(seq), COUNT(*) FROM audit_events")).one()
+        head_seq = int(head.seq) if head is not None else 0
         row = session.execute(select(AuditAnchor.seq, AuditAnchor.hash).where(AuditAnchor.id == 1)).first()
-    anchor = (int(row.seq), str(row.hash)) if row is not None else (0, GENESIS)
-    keep: dict[int, str] = {int(c["upto_seq"]): "" for c in checkpoints}
+        anchor = (int(row.seq), str(row.hash)) if row is not None else (0, GENESIS)
+        # all of them: checkpoints are written in the transaction of the events they seal, so in one snapshot
+        # none can lie beyond the head unless events were cut off the end
+        checkpoints = [Checkpoint.of(c) for c in session.scalars(
+            select(AuditCheckpoint).order_by(AuditCheckpoint.upto_seq))]
+        bounds = session.execute(text("SELECT MIN(seq), MAX(seq), COUNT(*) FROM audit_events WHERE seq <= :h"),
+                                 {"h": head_seq}).one()
+        prunes = [str(d) for d in session.scalars(
+            text("SELECT details FROM audit_events WHERE action = 'audit.prune' AND seq <= :h"), {"h": head_seq})]
+    anchor_cp = [c for c in checkpoints if c.upto_seq <= anchor[0]]
+    sealing = [c for c in checkpoints if c.upto_seq > anchor[0]]
+    keep: dict[int, str] = {c.upto_seq: "" for c in sealing}
     first, last, count = (int(bounds[0] or 0), int(bounds[1] or 0), int(bounds[2]))
     fast_ok = False
-    if count and count == last - first + 1:
+    if count and count == last - first + 1 and last == head_seq:
         n_workers = workers or (min(2, os.cpu_count() or 1) if count >= PARALLEL_FROM else 1)
         fast_ok, events, head_hash = _fast_chain(store, first, last, keep, n_workers, anchor)
         if fast_ok:
             report.events, report.first_seq, report.last_seq, report.head_hash = events, first, last, head_hash
     if not fast_ok:
         keep = {k: "" for k in keep}
-        check_chain(_stream_rows(store), report, anchor=anchor, keep=keep)
-    hashes = {k: v for k, v in keep.items() if v}
-    check_checkpoints(checkpoints, hashes, report, verifier)
-    if report.ok and not count:
+        check_chain((r for r in _stream_rows(store) if int(r[0]) <= head_seq), report, anchor=anchor, keep=keep)
+    if not count and report.ok:
         report.head_hash = anchor[1]
-    last = report.last_seq or anchor[0]
-    if report.ok and head is not None and (int(head.seq), str(head.hash)) != (last, report.head_hash):
-        report.problems.append(Problem(int(head.seq), "missing", msg("audit.verify_head", head=int(head.seq),
-                                                                     last=last)))
+    if anchor[0]:
+        _check_anchor(anchor, anchor_cp, prunes, keys, report)
+    first_prev = (anchor_cp[-1].upto_seq, anchor_cp[-1].head_hash) if anchor[0] and anchor_cp else GENESIS_LINK
+    check_checkpoints(sealing, {k: v for k, v in keep.items() if v}, report, keys,
+                      first_prev=None if anchor[0] and not anchor_cp else first_prev)
+    if report.ok:
+        last_cp = sealing[-1] if sealing else (anchor_cp[-1] if anchor_cp else None)
+        check_tail(last_cp.upto_seq if last_cp else anchor[0], last_cp.interval if last_cp else interval, head_seq,
+                   report)
+    last_seen = report.last_seq or anchor[0]
+    if report.ok and head is not None and (head_seq, str(head.hash)) != (last_seen, report.head_hash):
+        report.problems.append(Problem(head_seq, "missing", msg("audit.verify_head", head=head_seq, last=last_seen)))
     return report
+
+
+def _prune_names(details: str, seq: int) -> bool:
+    try:
+        return int(json.loads(details).get("last_seq", -1)) == seq
+    except (ValueError, TypeError, AttributeError):
+        return False
+
+
+def _check_anchor(anchor: tuple[int, str], anchor_cp: Sequence[Checkpoint], prunes: Sequence[str],
+                  keys: Mapping[str, Verifier], report: VerifyReport) -> None:
+    """A pruned prefix is legitimate only if a signed checkpoint seals exactly the anchor and an
+    `audit.prune` event in the online chain names it (nobody can add either without the keys)."""
+    sealed = [c for c in anchor_cp if (c.upto_seq, c.head_hash) == anchor and verify_signature(keys, c)]
+    named = any(_prune_names(d, anchor[0]) for d in prunes)
+    if not sealed or not named:
+        report.problems.append(Problem(anchor[0], "missing", msg("audit.verify_anchor", seq=anchor[0])))

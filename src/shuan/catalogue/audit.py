@@ -80,4 +80,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.nothing_to_prune": ("{before} 之前没有可归档清理的审计事件", "no audit events before {before} to archive"),
     "audit.pruned": ("已归档并从在线日志移除 {events} 条事件（至第 {seq} 号），归档：{path}",
                      "{events} events (up to #{seq}) archived to {path} and removed from the online log"),
+    "audit.verify_checkpoint_link": (
+        "检查点链断裂：第 {seq} 号检查点指向的前一检查点（第 {prev} 号）不存在或已被改动（检查点被删除）",
+        "checkpoint chain broken: checkpoint #{seq} names a previous checkpoint (#{prev}) that is missing or changed",
+    ),
+    "audit.verify_unsealed": (
+        "审计链缺少检查点：第 {seq} 号之后应有签名检查点，最后一个检查点停在第 {last} 号（较新的检查点被删除）",
+        "audit chain unsealed: a signed checkpoint should cover #{seq}, the last one is at #{last} (newer ones deleted)",
+    ),
+    "audit.verify_anchor": (
+        "审计链起点（第 {seq} 号）没有对应的签名检查点和归档清理记录：较早的事件被非法删除",
+        "the chain starts at #{seq} without a signed checkpoint and prune record for it: earlier events were deleted",
+    ),
+    "audit.archive_member": ("归档中有异常成员：{name}", "unexpected archive member: {name}"),
+    "audit.archive_missing_member": ("归档缺少 {name}", "the archive lacks {name}"),
+    "audit.archive_digest": ("归档文件摘要与清单不符（文件被改动）", "archive file digests do not match the manifest (modified)"),
+    "audit.archive_format": ("不是数安审计归档（格式标识不符）", "not a shuan audit archive (format marker)"),
+    "audit.archive_selfcheck": ("刚写出的归档未能通过校验，未删除任何事件", "the archive just written failed its check; nothing was deleted"),
+    "audit.no_signing_key": ("审计签名密钥不可用", "the audit signing key is unavailable"),
+    "audit.archive_unpinned": (
+        "未指定 --expect-key：归档自带公钥，仅凭它无法证明签名者；请提供导出时记录的指纹，或明确使用 --trust-embedded-key",
+        "no --expect-key: the archive carries its own public key, which proves nothing alone; give the fingerprint "
+        "recorded at export, or pass --trust-embedded-key explicitly",
+    ),
 }

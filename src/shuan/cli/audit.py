@@ -78,10 +78,14 @@ def export_cmd(path: Path, since_seq: int | None, until_seq: int | None) -> None
 @command.command("verify-archive")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--expect-key", default=None, help="期望的签名公钥指纹（导出时打印）")
-def verify_archive_cmd(path: Path, expect_key: str | None) -> None:
+@click.option("--trust-embedded-key", is_flag=True, help="不核对指纹，信任归档自带的公钥（仅用于排查）")
+def verify_archive_cmd(path: Path, expect_key: str | None, trust_embedded_key: bool) -> None:
     """离线校验审计归档：清单签名、文件摘要、哈希链与检查点（无需数据库和根密钥）。"""
     from shuan.audit.archive import verify_archive
+    from shuan.errors import UsageError
 
+    if expect_key is None and not trust_embedded_key:
+        raise UsageError("audit.archive_unpinned")
     report, manifest = verify_archive(path, expect_fingerprint=expect_key)
     problem = report.first_problem
     if problem is not None:

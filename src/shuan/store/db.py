@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,11 +23,25 @@ masked = mask_url
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    # the driver's own transaction handling is turned off: `_sqlite_begin` starts every transaction
+    dbapi_conn.isolation_level = None  # type: ignore[attr-defined]
     cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Units of work (`Store.transaction`) begin IMMEDIATE: they take SQLite's write lock when they start,
+    not at their first write. Otherwise two writers can both read the audit head and the second one's
+    insert fails (or its read snapshot goes stale); with the lock taken up front they queue
+    (busy_timeout) and the chain stays linear. Plain read sessions begin DEFERRED and never wait."""
+    immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+_IMMEDIATE = "shuan_sqlite_immediate"
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -47,9 +61,11 @@ class Store:
             self.engine = create_engine(self.url, future=True)
             if u.get_backend_name() == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
+                event.listen(self.engine, "begin", _sqlite_begin)
         except (ArgumentError, OSError, ImportError) as exc:
             raise StoreError("store.open", url=masked(url), reason=str(exc)) from exc
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the latest revision."""
@@ -65,6 +81,8 @@ class Store:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: everything commits together or nothing does."""
         with self.sessions() as session, session.begin():
+            if self.is_sqlite:
+                session.connection(execution_options={_IMMEDIATE: True})
             yield session
 
     def close(self) -> None:

@@ -52,6 +52,9 @@ def upgrade() -> None:
         sa.Column("head_hash", sa.String(64), nullable=False),
         sa.Column("ts", sa.String(27), nullable=False),
         sa.Column("key_id", sa.String(100), nullable=False),
+        sa.Column("interval", sa.Integer, nullable=False),
+        sa.Column("prev_seq", BIG, nullable=False),
+        sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("signature", sa.String(200), nullable=False),
     )
     op.create_table(
