@@ -10,11 +10,16 @@ Departments (root first): 1 数据主管部门 (the data authority); 10 公安�
     src:公安/tbl:公告            一级, public
 
 and of 卫健委 (20): ``src:卫健`` 三级 with ``tbl:病历``.
+
+The principals below are plain values (user ids from 101, clear of the real accounts a test may
+create). Approving a grant needs a real account with its own signing key: `Signers` makes them
+(through the identity services) and hands back principals that act in the departments above.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,10 +29,12 @@ from sqlalchemy import select
 from shuan.access import register_resource, set_authorised_departments, set_resource_public
 from shuan.audit.models import AuditEventRow
 from shuan.config import Settings
+from shuan.identity import passwords
 from shuan.identity.principal import SYSTEM, Principal
 from shuan.identity.roles import Role
 from shuan.platform import Platform, open_platform
 from tests.conftest import TEST_ROOT_KEY
+from tests.identity.conftest import World
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 LATER = T0 + timedelta(days=30)
@@ -37,20 +44,61 @@ def person(uid: int, name: str, path: tuple[int, ...], *roles: Role) -> Principa
     return Principal(user_id=uid, username=name, department_id=path[-1], department_path=path, roles=frozenset(roles))
 
 
-SECADMIN = person(1, "安全管理员甲", (1,), Role.SECADMIN)
-AUTHORITY = person(6, "数据局审批人", (1,), Role.SECADMIN)
-STEWARD10 = person(2, "公安数据管理员", (1, 10), Role.STEWARD)
-OFFICER10 = person(7, "公安安全负责人", (1, 10), Role.DEPT_SECURITY_OFFICER)
-STEWARD20 = person(5, "卫健数据管理员", (1, 20), Role.STEWARD)
-OFFICER20 = person(15, "卫健安全负责人", (1, 20), Role.DEPT_SECURITY_OFFICER)
-USER10 = person(3, "公安用户", (1, 10), Role.DATA_USER)
-USER11 = person(8, "户政科用户", (1, 10, 11), Role.DATA_USER)
-USER20 = person(4, "卫健用户", (1, 20), Role.DATA_USER)
-USER21 = person(9, "卫健下属用户", (1, 20, 21), Role.DATA_USER)
-USER30 = person(11, "民政用户", (1, 30), Role.DATA_USER)
-AUDITOR = person(12, "审计员", (1,), Role.AUDITOR)
+SECADMIN = person(101, "安全管理员甲", (1,), Role.SECADMIN)
+AUTHORITY = person(106, "数据局审批人", (1,), Role.SECADMIN)  # no signing key: refusals only (see Signers)
+STEWARD10 = person(102, "公安数据管理员", (1, 10), Role.STEWARD)
+OFFICER10 = person(107, "公安安全负责人", (1, 10), Role.DEPT_SECURITY_OFFICER)
+STEWARD20 = person(105, "卫健数据管理员", (1, 20), Role.STEWARD)
+OFFICER20 = person(115, "卫健安全负责人", (1, 20), Role.DEPT_SECURITY_OFFICER)
+USER10 = person(103, "公安用户", (1, 10), Role.DATA_USER)
+USER11 = person(108, "户政科用户", (1, 10, 11), Role.DATA_USER)
+USER20 = person(104, "卫健用户", (1, 20), Role.DATA_USER)
+USER21 = person(109, "卫健下属用户", (1, 20, 21), Role.DATA_USER)
+USER30 = person(111, "民政用户", (1, 30), Role.DATA_USER)
+USER1 = person(114, "数据局用户", (1,), Role.DATA_USER)  # a member of the root department (the authority)
+AUDITOR = person(112, "审计员", (1,), Role.AUDITOR)
 # holds the approval permission but sits outside the root department: not the data authority
-FAKE_AUTHORITY = person(13, "区县安全管理员", (1, 30), Role.SECADMIN)
+FAKE_AUTHORITY = person(113, "区县安全管理员", (1, 30), Role.SECADMIN)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A real account (signing key opened by `password`) acting as `principal`."""
+
+    principal: Principal
+    password: str
+
+
+class Signers:
+    """Real accounts with their own SM2 signing keys, made through the identity services.
+
+    Each is created as a 数据使用者 (the system administrator alone may do that) and chooses its
+    password, which creates its signing key; the returned principal carries the given roles and
+    department path (the access tests' departments are plain ids). It has no login session, so
+    `sign_approval` checks the account (lockout, key) but not a session's stage."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.world = World(platform)
+
+    def __call__(self, username: str, *roles: Role, path: tuple[int, ...] = (1,)) -> Signer:
+        actor = self.world.user(username)
+        real = actor.principal
+        assert real.user_id is not None and real.user_id < 100, "real ids must stay clear of the fixed ones"
+        principal = Principal(user_id=real.user_id, username=real.username, department_id=path[-1],
+                              department_path=path, roles=frozenset(roles or (Role.SECADMIN,)))
+        return Signer(principal, actor.password)
+
+
+def cheap_argon2(mp: pytest.MonkeyPatch) -> None:
+    mp.setattr(passwords, "TIME_COST", 1)
+    mp.setattr(passwords, "MEMORY_COST_KIB", 64)
+    mp.setattr(passwords, "PARALLELISM", 1)
+
+
+@pytest.fixture
+def signers(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Signers:
+    cheap_argon2(monkeypatch)
+    return Signers(platform)
 
 SRC = "src:公安"
 HJ = "src:公安/tbl:户籍"

@@ -11,7 +11,6 @@ from shuan.access.engine import Decision
 from shuan.identity.principal import SYSTEM, Principal
 from shuan.platform import Platform
 from tests.access.conftest import (
-    AUTHORITY,
     BL,
     GG,
     HJ,
@@ -29,6 +28,8 @@ from tests.access.conftest import (
     USER30,
     WJ,
     XM,
+    Signers,
+    cheap_argon2,
 )
 
 AT = T0 + timedelta(days=1)
@@ -71,7 +72,10 @@ def grants(shared_world: Platform) -> dict[str, int]:
     g(STEWARD10, "user20_xm", subject=user(USER20), resource=XM, actions=["read"], scenario="sharing")
     g(STEWARD10, "user21_xm", subject=user(USER21), resource=XM, actions=["read"], scenario="sharing")
     g(STEWARD10, "user30_sfz", subject=user(USER30), resource=SFZ, actions=["read"], await_authority=True)
-    approve_grant(p, AUTHORITY, ids["user30_sfz"], now=T0)
+    with pytest.MonkeyPatch.context() as mp:
+        cheap_argon2(mp)
+        authority = Signers(p)("shen.pi")
+        approve_grant(p, authority.principal, ids["user30_sfz"], signing_password=authority.password, now=T0)
     g(STEWARD10, "user30_sfz_pending", subject=user(USER30), resource=SFZ, actions=["export"], await_authority=True)
     g(STEWARD20, "user21_bl_short", subject=user(USER21), resource=BL, actions=["read"], valid_until=T0 + 10 * DAY)
     g(STEWARD20, "user20_wj_future", subject=user(USER20), resource=WJ, actions=["read"],
@@ -80,6 +84,7 @@ def grants(shared_world: Platform) -> dict[str, int]:
     revoke_grant(p, OFFICER20, ids["user21_bl_export"], reason="岗位调整", now=T0 + DAY / 2)
     g(STEWARD10, "dept30_gg_open", subject=Subject.department((1, 30)), resource=GG, actions=["export"],
       scenario="opening")
+    g(STEWARD10, "user30_gg_dev", subject=user(USER30), resource=GG, actions=["share"], scenario="dev_test")
     return ids
 
 
@@ -88,28 +93,40 @@ CASES: list[tuple[str, Principal, str, str, str | None, datetime, bool, str, str
     ("user grant", USER10, HJ, "read", None, AT, True, "grant", "user10_hj", ""),
     ("user grant, other allowed action", USER10, HJ, "export", None, AT, True, "grant", "user10_hj", ""),
     ("parent grant covers a 三级 column inside the owner", USER10, SFZ, "read", None, AT, True, "grant", "user10_hj", ""),
-    ("most specific grant wins (department on the column)", USER10, XM, "read", None, AT, True, "grant", "dept10_xm", ""),
-    ("department grant", STEWARD10, XM, "read", None, AT, True, "grant", "dept10_xm", ""),
+    ("most specific grant wins (department on the column)",
+     USER10, XM, "read", "analysis", AT, True, "grant", "dept10_xm", ""),
+    ("department grant", STEWARD10, XM, "read", "analysis", AT, True, "grant", "dept10_xm", ""),
+    ("no scenario: business, the analysis grant does not apply", STEWARD10, XM, "read", None, AT, False,
+     "deny_purpose", "dept10_xm", ""),
+    ("no scenario: the business grant on the table applies, not the analysis one on the column",
+     USER10, XM, "read", None, AT, True, "grant", "user10_hj", ""),
     ("department grant does not cover sub-departments", USER11, XM, "read", None, AT, False, "deny_action", "tree10_src",
      ""),
-    ("subtree grant covers a sub-department", USER11, GG, "export", None, AT, True, "grant", "tree10_src", ""),
-    ("subtree grant reaches 三级 inside the owner", USER11, SFZ, "export", None, AT, True, "grant", "tree10_src", ""),
+    ("subtree grant covers a sub-department", USER11, GG, "export", "analysis", AT, True, "grant", "tree10_src", ""),
+    ("subtree grant reaches 三级 inside the owner",
+     USER11, SFZ, "export", "analysis", AT, True, "grant", "tree10_src", ""),
     ("other action", USER10, HJ, "share", None, AT, False, "deny_action", "user10_hj", ""),
     ("manage is not implied", USER10, HJ, "manage", None, AT, False, "deny_action", "user10_hj", ""),
     ("matching scenario", USER10, HJ, "read", "business", AT, True, "grant", "user10_hj", ""),
     ("scenario mismatch", USER10, HJ, "read", "dev_test", AT, False, "deny_purpose", "user10_hj", ""),
+    ("a dev_test grant does not allow business use", USER30, GG, "share", None, AT, False, "deny_purpose",
+     "user30_gg_dev", ""),
+    ("a dev_test grant allows dev_test use", USER30, GG, "share", "dev_test", AT, True, "grant", "user30_gg_dev", ""),
     ("deny by default", USER30, HJ, "read", None, AT, False, "deny_default", None, ""),
-    ("二级 to an authorised department", USER20, XM, "read", None, AT, True, "grant", "user20_xm", ""),
-    ("二级 to a sub-department of an authorised one", USER21, XM, "read", None, AT, True, "grant", "user21_xm", ""),
+    ("二级 to an authorised department", USER20, XM, "read", "sharing", AT, True, "grant", "user20_xm", ""),
+    ("二级 to a sub-department of an authorised one",
+     USER21, XM, "read", "sharing", AT, True, "grant", "user21_xm", ""),
+    ("a sharing grant without the scenario named", USER20, XM, "read", None, AT, False, "deny_purpose", "user20_xm",
+     ""),
     ("a column grant does not cover its table", USER20, HJ, "read", None, AT, False, "deny_default", None, ""),
     ("user moved out of the owner: 三级 now needs approval",
      MOVED10, SFZ, "read", None, AT, False, "deny_level_guardrail", "user10_hj", "level3_authority"),
     ("user moved out of the owner: 二级 only for authorised departments",
      MOVED10, XM, "read", None, AT, False, "deny_level_guardrail", "user10_hj", "level2_unauthorised"),
     ("user moved to an unauthorised department",
-     MOVED20, XM, "read", None, AT, False, "deny_level_guardrail", "user20_xm", "level2_unauthorised"),
-    ("moved user gets the new department's grants", MOVED10, GG, "export", None, AT, True, "grant", "dept30_gg_open",
-     ""),
+     MOVED20, XM, "read", "sharing", AT, False, "deny_level_guardrail", "user20_xm", "level2_unauthorised"),
+    ("moved user gets the new department's grants",
+     MOVED10, GG, "export", "opening", AT, True, "grant", "dept30_gg_open", ""),
     ("三级 across departments with authority approval", USER30, SFZ, "read", None, AT, True, "grant", "user30_sfz", ""),
     ("approval does not widen the resource", USER30, HJ, "read", None, AT, False, "deny_default", None, ""),
     ("awaiting authority approval",
@@ -127,8 +144,8 @@ CASES: list[tuple[str, Principal, str, str, str | None, datetime, bool, str, str
     ("opening scenario on 一级", USER30, GG, "export", "opening", AT, True, "grant", "dept30_gg_open", ""),
     ("public flag on a 一级 table does not open its 二级 sibling", USER30, XM, "read", None, AT, False, "deny_default",
      None, ""),
-    ("unregistered table inherits its registered source", USER11, "src:公安/tbl:无此表", "export", None, AT, True, "grant",
-     "tree10_src", ""),
+    ("unregistered table inherits its registered source",
+     USER11, "src:公安/tbl:无此表", "export", "analysis", AT, True, "grant", "tree10_src", ""),
     ("unregistered source", USER10, "src:不存在", "read", None, AT, False, "deny_unregistered", None, ""),
     ("malformed path", USER10, "src:公安/tbl:", "read", None, AT, False, "deny_invalid_resource", None, ""),
     ("injection path", USER10, "src:公安'; DROP TABLE access_grants;--", "read", None, AT, False, "deny_unregistered",
@@ -168,7 +185,7 @@ def test_decision(
 
 
 def test_allowed_decision_carries_row_filter_and_masking(shared_world: Platform, grants: dict[str, int]) -> None:
-    d = decide(shared_world, STEWARD10, XM, "read", now=AT)
+    d = decide(shared_world, STEWARD10, XM, "read", purpose="analysis", now=AT)
     assert d.allowed and d.masking_profile == "姓名脱敏"
     assert d.row_filter is not None
     assert [c.as_dict() for c in d.row_filter] == [{"column": "户籍地", "op": "=", "value": "济宁"}]

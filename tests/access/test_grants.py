@@ -52,6 +52,7 @@ from tests.access.conftest import (
     USER30,
     WJ,
     XM,
+    Signers,
     events,
     last_event,
 )
@@ -140,7 +141,7 @@ def test_steward_cannot_grant_on_another_departments_resource(world: Platform) -
     assert get_grant(world, SECADMIN, g.id).status == "active"
 
 
-def test_level3_across_departments_needs_the_authority(world: Platform) -> None:
+def test_level3_across_departments_needs_the_authority(world: Platform, signers: Signers) -> None:
     refused(world, PermissionDenied, "access.level3_needs_authority", "grant.create",
             grant, world, STEWARD10, subject=user(USER30), resource=SFZ)
     # also for the security administrator, also through a parent that holds a 三级 column
@@ -154,29 +155,36 @@ def test_level3_across_departments_needs_the_authority(world: Platform) -> None:
     assert (d.allowed, d.rule) == (False, "deny_pending_authority")
 
     # the creator cannot approve (two people), even holding the permission at the root
-    refused(world, PermissionDenied, "access.approve_own", "grant.approve", approve_grant, world, SECADMIN, pending.id)
+    refused(world, PermissionDenied, "access.approve_own", "grant.approve", approve_grant, world, SECADMIN, pending.id,
+            signing_password="x")
     # the permission outside the root department is not the data authority
     refused(world, PermissionDenied, "access.not_authority", "grant.approve",
-            approve_grant, world, FAKE_AUTHORITY, pending.id)
-    refused(world, PermissionDenied, "access.not_authority", "grant.approve", approve_grant, world, STEWARD10, pending.id)
-    refused(world, PermissionDenied, "access.not_authority", "grant.approve", approve_grant, world, USER30, pending.id)
+            approve_grant, world, FAKE_AUTHORITY, pending.id, signing_password="x")
+    refused(world, PermissionDenied, "access.not_authority", "grant.approve", approve_grant, world, STEWARD10, pending.id,
+            signing_password="x")
+    refused(world, PermissionDenied, "access.not_authority", "grant.approve", approve_grant, world, USER30, pending.id,
+            signing_password="x")
     assert not decide(world, USER30, SFZ, "read", now=AT).allowed
 
-    approved = approve_grant(world, AUTHORITY, pending.id, now=T0)
-    assert approved.status == "active" and approved.authority_approved_by == AUTHORITY.user_id
+    authority = signers("shen.pi")
+    approved = approve_grant(world, authority.principal, pending.id, signing_password=authority.password, now=T0)
+    assert approved.status == "active" and approved.authority_approved_by == authority.principal.user_id
     event = last_event(world, "grant.approve")
     assert event.outcome == "success" and json.loads(event.details)["grant"] == pending.id
     d = decide(world, USER30, SFZ, "read", now=AT)
     assert (d.allowed, d.rule, d.grant_id) == (True, "grant", pending.id)
-    refused(world, Conflict, "access.grant_approved", "grant.approve", approve_grant, world, AUTHORITY, pending.id)
+    refused(world, Conflict, "access.grant_approved", "grant.approve", approve_grant, world, authority.principal,
+            pending.id, signing_password=authority.password)
 
 
 def test_authority_cannot_approve_a_grant_to_itself(world: Platform) -> None:
     g = grant(world, STEWARD10, subject=user(AUTHORITY), resource=SFZ, await_authority=True)
-    refused(world, PermissionDenied, "access.approve_self", "grant.approve", approve_grant, world, AUTHORITY, g.id)
+    refused(world, PermissionDenied, "access.approve_self", "grant.approve", approve_grant, world, AUTHORITY, g.id,
+            signing_password="x")
     # nor one to its department
     g2 = grant(world, STEWARD10, subject=Subject.department((1,)), resource=SFZ, await_authority=True)
-    refused(world, PermissionDenied, "access.approve_self", "grant.approve", approve_grant, world, AUTHORITY, g2.id)
+    refused(world, PermissionDenied, "access.approve_self", "grant.approve", approve_grant, world, AUTHORITY, g2.id,
+            signing_password="x")
 
 
 def test_level3_inside_the_owner_needs_no_approval(world: Platform) -> None:
@@ -275,7 +283,7 @@ def test_register_rules(world: Platform) -> None:
             register_resource, world, STEWARD10, "src:新库", owner_department_id=20, level=1)
     refused(world, PermissionDenied, "access.no_resource_permission", "resource.register",
             register_resource, world, USER10, "src:新库", owner_department_id=10, level=1)
-    view = register_resource(world, STEWARD10, "src:新库", owner_department_id=10, level=2)
+    view = register_resource(world, SECADMIN, "src:新库", owner_department_id=10, level=2)
     assert (view.kind, view.effective_level, view.owner_department_id) == ("source", 2, 10)
     # registering a parent over children of another owner is refused
     register_resource(world, SYSTEM, "src:旧库/tbl:a", owner_department_id=20, level=1)
@@ -304,7 +312,8 @@ def test_revocation_is_audited_and_immediate(world: Platform) -> None:
     refused(world, Conflict, "access.grant_revoked", "grant.revoke", revoke_grant, world, OFFICER10, g.id)
     refused(world, PermissionDenied, "access.no_grant_permission", "grant.revoke", revoke_grant, world, USER10, g.id)
     refused(world, NotFound, "access.grant_unknown", "grant.revoke", revoke_grant, world, SECADMIN, 999_999)
-    refused(world, Conflict, "access.grant_revoked", "grant.approve", approve_grant, world, AUTHORITY, g.id)
+    refused(world, Conflict, "access.grant_revoked", "grant.approve", approve_grant, world, AUTHORITY, g.id,
+            signing_password="x")
 
 
 def test_other_process_sees_changes_within_the_check_interval(world: Platform) -> None:
@@ -453,7 +462,8 @@ def test_free_text_and_filter_values_are_stored_verbatim(world: Platform) -> Non
 def test_injection_in_ids(world: Platform) -> None:
     for bad in ("1 OR 1=1", -1, 0, 1.5, True, None):
         refused(world, InvalidInput, "access.bad_field", "grant.revoke", revoke_grant, world, SECADMIN, bad)
-        refused(world, InvalidInput, "access.bad_field", "grant.approve", approve_grant, world, AUTHORITY, bad)
+        refused(world, InvalidInput, "access.bad_field", "grant.approve", approve_grant, world, AUTHORITY, bad,
+                signing_password="x")
     refused(world, InvalidInput, "access.bad_field", "resource.level", set_resource_level, world, SYSTEM, HJ, "3")
     refused(world, InvalidInput, "access.bad_field", "resource.level", set_resource_level, world, SYSTEM, HJ, 4)
     refused(world, InvalidInput, "access.bad_field", "resource.authorise",
@@ -506,7 +516,7 @@ def test_decide_and_record(world: Platform) -> None:
     event = last_event(world, "access.decide")
     assert (event.outcome, event.actor, event.resource) == ("success", USER10.username, SFZ)
     assert json.loads(event.details) | {} == {
-        "action": "read", "rule": "grant", "detail": "", "grant": g.id, "level": 3,
+        "action": "read", "scenario": "business", "rule": "grant", "detail": "", "grant": g.id, "level": 3,
     }
     d = decide_and_record(world, USER30, SFZ, "export", purpose="analysis", now=AT)
     event = last_event(world, "access.decide")

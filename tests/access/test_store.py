@@ -63,7 +63,7 @@ def test_access_on_postgresql(pg_platform: Platform) -> None:
     g = create_grant(
         p,
         STEWARD10,
-        subject=Subject.user(3, (1, 10)),
+        subject=Subject.user(USER10.user_id or 0, (1, 10)),
         resource=HJ,
         actions=["read"],
         purpose="户籍核验",

@@ -43,6 +43,7 @@ class Shell:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.token: str | None = None
+        self.secrets: dict[str, str] = {}  # the bootstrapped administrators' one-time secrets
 
     def run(self, *args: str, input: str | None = None, token: str | None = None) -> Result:  # noqa: A002
         env = {"SHUAN_TOKEN": token if token is not None else self.token}
@@ -65,7 +66,7 @@ class Shell:
 
     def login_token(self, username: str, password: str, *, totp: bool, scopes: tuple[str, ...] = ()) -> str:
         answers = [password] + ([self.clock.fresh_code(TOTP_SECRET)] if totp else [])
-        args = ["token", "create", "--username", username, "--days", "7"]
+        args = ["token", "create", "--username", username, "--hours", "7"]
         for scope in scopes:
             args += ["--scope", scope]
         r = self.run(*args, input="\n".join(answers) + "\n")
@@ -94,19 +95,26 @@ def events(action: str) -> list[AuditEventRow]:
         platform.close()
 
 
+INIT = ("init", "--department", "大数据局", "--admin", "admin", "--security-admin", "anquan", "--auditor", "shenji")
+
+
 def bootstrap(shell: Shell) -> str:
-    r = shell.run("init", "--department", "大数据局", "--admin", "admin")
+    r = shell.run(*INIT)
     assert r.code == 0, r.err
-    lines = r.out.splitlines()
-    assert len(lines) == 1 and len(lines[0]) >= 16  # the secret, alone, once
-    assert "大数据局" in r.err and lines[0] not in r.err
-    shell.token = shell.first_token("admin", lines[0], ADMIN_PASSWORD, enrol=True)
-    return lines[0]
+    rows = [line.split("\t") for line in r.out.splitlines()]
+    # the three administrators' secrets, each once, labelled with its role and account
+    assert [row[:2] for row in rows] == [["sysadmin", "admin"], ["secadmin", "anquan"], ["auditor", "shenji"]]
+    shell.secrets = {row[1]: row[2] for row in rows}
+    assert len(set(shell.secrets.values())) == 3 and all(len(s) >= 16 for s in shell.secrets.values())
+    assert "大数据局" in r.err and not any(s in r.err for s in shell.secrets.values())
+    shell.token = shell.first_token("admin", shell.secrets["admin"], ADMIN_PASSWORD, enrol=True)
+    return shell.secrets["admin"]
 
 
 def test_init_once_and_first_token(shell: Shell) -> None:
     secret = bootstrap(shell)
-    again = shell.run("init", "--department", "大数据局", "--admin", "other")
+    again = shell.run("init", "--department", "大数据局", "--admin", "other", "--security-admin", "other2",
+                      "--auditor", "other3")
     assert again.code == 8 and "已初始化" in again.err and again.out == ""
     # the one-time secret is spent
     r = shell.run("token", "create", "--username", "admin", input=secret + "\n")
@@ -118,9 +126,15 @@ def test_init_once_and_first_token(shell: Shell) -> None:
 
 
 def test_init_refuses_bad_input(shell: Shell) -> None:
-    r = shell.run("init", "--department", "大数据局", "--admin", "bad name; DROP")
+    three = ("--security-admin", "anquan", "--auditor", "shenji")
+    r = shell.run("init", "--department", "大数据局", "--admin", "bad name; DROP", *three)
     assert r.code == 2 and "用户名无效" in r.err and r.out == ""
-    r = shell.run("init", "--department", "\x1b[2J", "--admin", "admin")
+    r = shell.run("init", "--department", "\x1b[2J", "--admin", "admin", *three)
+    assert r.code == 2 and r.out == ""
+    r = shell.run("init", "--department", "大数据局", "--admin", "admin", "--security-admin", "admin",
+                  "--auditor", "shenji")
+    assert r.code == 2 and "三个不同" in r.err and r.out == ""
+    r = shell.run("init", "--department", "大数据局", "--admin", "admin")  # all three are required
     assert r.code == 2 and r.out == ""
 
 
@@ -138,9 +152,20 @@ def test_administration_with_a_token(shell: Shell) -> None:
     assert created.code == 0, created.err
     user_secret = created.out.strip()
     assert "\n" not in user_secret and "zhang.san" in created.err
+    # a security administrator is a request: the auditor approves it and receives the secret
     sec = shell.run("user", "create", "an.quan", "--name", "安全员", "--department", "1", "--role", "secadmin")
-    sec_secret = sec.out.strip()
-    assert [u["username"] for u in shell.run("user", "list").rows()] == ["admin", "an.quan", "zhang.san"]
+    assert sec.code == 0 and sec.json()["status"] == "pending" and "批准" in sec.err
+    rid = sec.json()["request_id"]
+    aud_token = shell.first_token("shenji", shell.secrets["shenji"], USER_PASSWORD, enrol=True)
+    assert [r["id"] for r in shell.run("user", "requests", "--status", "pending", token=aud_token).rows()] == [rid]
+    refused = shell.run("user", "approve", str(rid))  # the requester cannot approve
+    assert refused.code == 6 and refused.out == ""
+    approved = shell.run("user", "approve", str(rid), token=aud_token)
+    assert approved.code == 0, approved.err
+    sec_secret = approved.out.strip()
+    assert "\n" not in sec_secret and len(sec_secret) >= 16 and "an.quan" in approved.err
+    assert [u["username"] for u in shell.run("user", "list").rows()] == [
+        "admin", "an.quan", "anquan", "shenji", "zhang.san"]
     shown = shell.run("user", "show", "zhang.san").json()
     assert shown["roles"] == ["data_user"] and shown["must_change_password"] is True
     assert "one_time_secret" not in shown
@@ -206,6 +231,28 @@ def test_refusals(shell: Shell) -> None:
     r = shell.run("token", "list", token=user_token)
     assert r.code == 5 and "撤销" in r.err
     assert events("auth.token_failed")[-1].outcome == "denied"
+
+
+def test_sanyuan_requests_and_admin_token_lifetime(shell: Shell) -> None:
+    bootstrap(shell)
+    # the administrator's token from `token bootstrap` lives as long as a login session
+    [listed] = shell.run("token", "list").rows()
+    created, expires = datetime.fromisoformat(listed["created_at"]), datetime.fromisoformat(listed["expires_at"])
+    assert expires - created == timedelta(hours=8)
+    r = shell.run("token", "create", "--username", "admin", "--days", "30",
+                  input="\n".join([ADMIN_PASSWORD, shell.clock.fresh_code(TOTP_SECRET)]) + "\n")
+    assert r.code == 2 and "8 小时" in r.err and r.out == ""
+    # resetting the auditor's password is a request; the security administrator refuses it
+    r = shell.run("user", "reset-password", "shenji")
+    assert r.code == 0 and r.json()["kind"] == "password.reset" and "批准" in r.err
+    rid = r.json()["request_id"]
+    sec_token = shell.first_token("anquan", shell.secrets["anquan"], USER_PASSWORD, enrol=True)
+    r = shell.run("user", "refuse", str(rid), "--reason", "未经本人申请", token=sec_token)
+    assert r.code == 0 and r.json()["status"] == "refused"
+    assert shell.run("user", "approve", str(rid), token=sec_token).code == 8  # decided: a conflict
+    assert events("admin_request.refuse")[-1].actor == "anquan"
+    # the auditor's one-time secret still works: nothing was reset
+    shell.first_token("shenji", shell.secrets["shenji"], USER_PASSWORD, enrol=True)
 
 
 def test_serve_binds_localhost_by_default(shell: Shell, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,8 +21,11 @@ from shuan.audit.models import AuditEventRow
 from shuan.config import Settings
 from shuan.identity import passwords
 from shuan.identity.account import change_password
+from shuan.identity.admin_requests import ApprovalResult, approve_admin_request
 from shuan.identity.bootstrap import bootstrap
 from shuan.identity.directory import create_department, create_user
+from shuan.identity.dual_control import PendingRequest
+from shuan.identity.models import AdminRequest
 from shuan.identity.principal import Principal
 from shuan.identity.roles import MFA_REQUIRED, Role
 from shuan.identity.sessions import authenticate, login, verify_mfa
@@ -33,6 +36,10 @@ from tests.conftest import TEST_ROOT_KEY
 
 T0 = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
 GOOD_PASSWORD = "Correct-Horse-42"
+SECADMIN_NAME = "root.secadmin"
+AUDITOR_NAME = "root.auditor"
+#: the other two administrators `bootstrap` creates with the system administrator
+THREE = {"security_admin_username": SECADMIN_NAME, "auditor_username": AUDITOR_NAME}
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +89,8 @@ class World:
         self.now = T0
         self.admin: Actor | None = None
         self.root_id = 0
+        self.first_secrets: dict[Role, str] = {}
+        self.officers: dict[Role, Actor] = {}
         self.extra: dict[str, Any] = {}  # per-test values for table-driven cases
 
     def tick(self, **delta: float) -> datetime:
@@ -131,10 +140,38 @@ class World:
         return Actor(username, principal, result.session_id, password, totp_secret)
 
     def bootstrap_admin(self) -> Actor:
-        result = bootstrap(self.platform, authority_name="市大数据局", admin_username="root.admin", now=self.now)
+        """Bootstrap the three administrators and log the system administrator in; the security
+        administrator and the auditor log in the first time they are needed (`officer`)."""
+        result = bootstrap(self.platform, authority_name="市大数据局", admin_username="root.admin",
+                           security_admin_username=SECADMIN_NAME, auditor_username=AUDITOR_NAME, now=self.now)
         self.root_id = result.department.id
+        self.first_secrets = {a.role: a.one_time_secret for a in result.accounts}
         self.admin = self.first_login("root.admin", result.one_time_secret, "Admin-Passw0rd!", enrol=True)
         return self.admin
+
+    def officer(self, role: Role) -> Actor:
+        """The bootstrapped security administrator or auditor, with a fresh full session."""
+        if self.admin is None:
+            self.bootstrap_admin()
+        known = self.officers.get(role)
+        if known is None:
+            name = SECADMIN_NAME if role is Role.SECADMIN else AUDITOR_NAME
+            known = self.first_login(name, self.first_secrets[role], "Officer-Passw0rd!", enrol=True)
+        else:
+            known = self.relogin(known)
+        self.officers[role] = known
+        return known
+
+    def approve(self, pending: PendingRequest, *, by: Actor | None = None) -> ApprovalResult:
+        """Approve a request as a second person: by default the bootstrapped 安全管理员, or the 审计管理员
+        when the request concerns a security administrator."""
+        if by is None:
+            with self.platform.store.sessions() as s:
+                row = s.get(AdminRequest, pending.request_id)
+                assert row is not None
+                excluded = set(row.excluded_roles)
+            by = self.officer(Role.AUDITOR if Role.SECADMIN.value in excluded else Role.SECADMIN)
+        return approve_admin_request(self.platform, actor=by.principal, request_id=pending.request_id, now=self.now)
 
     def user(
         self,
@@ -150,8 +187,12 @@ class World:
         created = create_user(self.platform, actor=admin.principal, username=username, display_name=username,
                               department_id=department_id or self.root_id, roles=roles, vendor_until=vendor_until,
                               now=self.now)
-        return self.first_login(username, created.one_time_secret, password,
-                                enrol=enrol or bool(set(roles) & MFA_REQUIRED))
+        if isinstance(created, PendingRequest):  # a 三员 account: a second person approves it
+            secret = self.approve(created).one_time_secret
+            assert secret is not None
+        else:
+            secret = created.one_time_secret
+        return self.first_login(username, secret, password, enrol=enrol or bool(set(roles) & MFA_REQUIRED))
 
     def department(self, name: str, parent_id: int | None = None) -> int:
         admin = self.admin or self.bootstrap_admin()

@@ -25,6 +25,7 @@ from shuan.identity.directory import (
     set_vendor_agreement,
     update_user,
 )
+from shuan.identity.dual_control import PendingRequest
 from shuan.identity.models import Department, User
 from shuan.identity.roles import Role
 from shuan.identity.sessions import authenticate, login
@@ -109,9 +110,8 @@ def test_root_is_unique_in_the_database(world: World) -> None:
 )
 def test_exclusive_roles_refused_on_assignment(world: World, initial: tuple[Role, ...], added: Role) -> None:
     admin = world.bootstrap_admin()
-    create_user(world.platform, actor=admin.principal, username="officer", display_name="某某", roles=initial,
-                department_id=world.root_id, now=world.now)
-    with pytest.raises(Conflict) as info:
+    world.user("officer", initial)  # requested and approved by a second person
+    with pytest.raises(Conflict) as info:  # refused at once, not even requested
         assign_role(world.platform, actor=admin.principal, username="officer", role=added, now=world.now)
     assert info.value.key == "identity.exclusive_roles" and "三员分立" in str(info.value)
     denied = world.last_event()
@@ -129,14 +129,18 @@ def test_exclusive_roles_refused_at_creation(world: World) -> None:
         assert s.scalar(select(User).where(User.username == "both")) is None
 
 
-def test_non_exclusive_role_can_be_added(world: World) -> None:
+def test_non_exclusive_role_of_a_sanyuan_account_needs_a_second_person(world: World) -> None:
     admin = world.bootstrap_admin()
-    create_user(world.platform, actor=admin.principal, username="sec", display_name="安全", roles=[Role.SECADMIN],
-                department_id=world.root_id, now=world.now)
-    info = assign_role(world.platform, actor=admin.principal, username="sec", role="steward", now=world.now)
-    assert set(info.roles) == {Role.SECADMIN, Role.STEWARD}
-    info = remove_role(world.platform, actor=admin.principal, username="sec", role=Role.STEWARD, now=world.now)
-    assert info.roles == (Role.SECADMIN,)
+    world.user("sec", (Role.SECADMIN,))
+    pending = assign_role(world.platform, actor=admin.principal, username="sec", role="steward", now=world.now)
+    assert isinstance(pending, PendingRequest)
+    assert get_user(world.platform, actor=admin.principal, username="sec", now=world.now).roles == (Role.SECADMIN,)
+    info = world.approve(pending).user
+    assert info is not None and set(info.roles) == {Role.SECADMIN, Role.STEWARD}
+    pending = remove_role(world.platform, actor=admin.principal, username="sec", role=Role.STEWARD, now=world.now)
+    assert isinstance(pending, PendingRequest)
+    info = world.approve(pending).user
+    assert info is not None and info.roles == (Role.SECADMIN,)
 
 
 def test_data_user_cannot_give_itself_a_role(world: World) -> None:
@@ -331,7 +335,7 @@ def test_bad_usernames_rejected_with_one_line_error(world: World, username: str)
     row = world.last_event()
     assert (row.action, row.outcome) == ("user.create", "failure") and len(row.resource) <= 1000
     with world.platform.store.sessions() as s:
-        assert len(list(s.scalars(select(User)))) == 1
+        assert len(list(s.scalars(select(User)))) == 3  # the three bootstrapped administrators
 
 
 VERBATIM_NAMES = [
@@ -357,7 +361,7 @@ def test_hostile_names_stored_verbatim(world: World, name: str) -> None:
     assert get_department(world.platform, department_id=dept.id).name == name
     assert get_user(world.platform, actor=admin.principal, username="victim", now=world.now).display_name == name
     with world.platform.store.sessions() as s:
-        assert len(list(s.scalars(select(User)))) == 2  # the users table is intact
+        assert len(list(s.scalars(select(User)))) == 4  # the users table is intact
 
 
 REFUSED_NAMES = [

@@ -34,7 +34,7 @@ from shuan.identity.sessions import login, logout
 from shuan.identity.signing import sign_approval
 from shuan.identity.tokens import create_token, revoke_token
 from shuan.identity.totp import begin_totp_enrollment
-from tests.identity.conftest import World
+from tests.identity.conftest import THREE, World
 
 TABLES = (Department, User, UserRole, PasswordHistory, AuthSession, ApiToken, SigningKey)
 
@@ -58,7 +58,7 @@ def broken_audit(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bootstrap_fails_closed(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     broken_audit(monkeypatch)
     with pytest.raises(AuditError):
-        bootstrap(world.platform, authority_name="市大数据局", admin_username="admin", now=world.now)
+        bootstrap(world.platform, authority_name="市大数据局", admin_username="admin", **THREE, now=world.now)
     assert needs_bootstrap(world.platform)
 
 

@@ -25,7 +25,8 @@ from tests.conftest import TEST_ROOT_KEY, in_ci
 from tests.identity.conftest import World
 
 IDENTITY_TABLES = {"departments", "users", "user_roles", "password_history", "auth_sessions", "api_tokens",
-                   "signing_keys"}
+                   "signing_keys", "admin_requests"}
+IDENTITY_0004 = IDENTITY_TABLES - {"admin_requests"}
 
 
 def identity_diffs(store: Store) -> list[object]:
@@ -58,9 +59,13 @@ def test_down_and_up_again(tmp_path: Path) -> None:
     try:
         cfg = alembic_config(store.engine)
         command.upgrade(cfg, "0004")
-        assert IDENTITY_TABLES <= set(inspect(store.engine).get_table_names())
+        assert IDENTITY_0004 <= set(inspect(store.engine).get_table_names())
         command.downgrade(cfg, "0003")
         assert not IDENTITY_TABLES & set(inspect(store.engine).get_table_names())
+        command.upgrade(cfg, "head")
+        assert IDENTITY_TABLES <= set(inspect(store.engine).get_table_names())
+        command.downgrade(cfg, "0006")  # 0007: the dual-control requests only
+        assert set(inspect(store.engine).get_table_names()) & IDENTITY_TABLES == IDENTITY_0004
         command.upgrade(cfg, "head")
         assert IDENTITY_TABLES <= set(inspect(store.engine).get_table_names())
     finally:
@@ -113,7 +118,7 @@ def test_identity_on_postgresql(pg_platform: Platform) -> None:
     world.tick(seconds=pg_platform.settings.lockout_base_seconds)
     user = world.relogin(user)
     token = create_token(pg_platform, actor=admin.principal, name="pg", scopes=["identity.manage"],
-                         expires_at=world.now + timedelta(days=1), now=world.now)
+                         expires_at=world.now + timedelta(hours=1), now=world.now)
     assert resolve_token(pg_platform, token.token, now=world.now).username == "root.admin"
     world.tick(minutes=pg_platform.settings.session_idle_minutes)
     with pytest.raises(AuthError, match="超时"):

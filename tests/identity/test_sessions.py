@@ -12,6 +12,7 @@ from shuan.errors import AuthError, PermissionDenied
 from shuan.identity import sessions
 from shuan.identity.common import safe_text
 from shuan.identity.directory import assign_role, create_user
+from shuan.identity.dual_control import PendingRequest
 from shuan.identity.models import AuthSession
 from shuan.identity.roles import MFA_REQUIRED, Permission, Role
 from shuan.identity.sessions import (
@@ -26,7 +27,7 @@ from shuan.identity.sessions import (
 from shuan.identity.stages import SessionStage
 from shuan.identity.tokens import create_token
 from shuan.identity.totp import begin_totp_enrollment, confirm_totp_enrollment
-from tests.identity.conftest import GOOD_PASSWORD, World
+from tests.identity.conftest import GOOD_PASSWORD, T0, World
 
 # -- MFA is mandatory for administrators, stewards, auditors ----------------------------------------
 
@@ -36,10 +37,15 @@ def test_mfa_roles_must_enrol_before_a_full_session(world: World, role: Role) ->
     admin = world.bootstrap_admin()
     created = create_user(world.platform, actor=admin.principal, username="needs.mfa", display_name="x",
                           roles=[role], department_id=world.root_id, now=world.now)
-    first = login(world.platform, username="needs.mfa", password=created.one_time_secret, now=world.now)
+    if isinstance(created, PendingRequest):  # a 三员 account: approved by a second person, who gets the secret
+        secret = world.approve(created).one_time_secret
+        assert secret is not None
+    else:
+        secret = created.one_time_secret
+    first = login(world.platform, username="needs.mfa", password=secret, now=world.now)
     from shuan.identity.account import change_password
 
-    stage = change_password(world.platform, actor=first.principal, current_password=created.one_time_secret,
+    stage = change_password(world.platform, actor=first.principal, current_password=secret,
                             new_password=GOOD_PASSWORD, now=world.now)
     assert stage is SessionStage.ENROLL
     with pytest.raises(AuthError, match="绑定动态口令"):
@@ -165,6 +171,57 @@ def test_unknown_user_takes_the_dummy_verification_path(world: World, monkeypatc
         login(world.platform, username="root.admin", password="Guess-Passw0rd", now=world.now)
     assert dummy == [] and real == ["Guess-Passw0rd"]
     assert str(unknown.value) == str(known.value) == "用户名或密码错误"
+
+
+def _answers(world: World, username: str, attempts: int) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    for _ in range(attempts):
+        with pytest.raises(AuthError) as info:
+            login(world.platform, username=username, password="Guess-Passw0rd-1", now=world.now)
+        seconds = info.value.params.get("seconds")
+        out.append((info.value.key, seconds if isinstance(seconds, int) else None))
+    return out
+
+
+def test_unknown_names_lock_out_like_real_accounts(world: World) -> None:
+    """The lockout does not tell which names exist: an unknown name answers "locked" after the same
+    number of failures, for the same time, with the same backoff."""
+    world.bootstrap_admin()
+    world.user("real.person")
+    threshold = world.platform.settings.lockout_threshold
+    base = world.platform.settings.lockout_base_seconds
+    real = _answers(world, "real.person", threshold + 2)
+    ghost = _answers(world, "no.such.person", threshold + 2)
+    assert real == ghost == [("identity.bad_credentials", None)] * threshold + [("identity.locked", base)] * 2
+    # the name is matched as an account name is: case and surrounding blanks do not matter
+    assert _answers(world, " NO.SUCH.Person", 1) == [("identity.locked", base)]
+    # the next lockout doubles, for both
+    world.tick(seconds=base)
+    assert _answers(world, "real.person", threshold + 1) == _answers(world, "no.such.person", threshold + 1) \
+        == [("identity.bad_credentials", None)] * threshold + [("identity.locked", 2 * base)]
+    # audited without the typed name
+    lock = world.events("auth.lockout")[-1]
+    assert lock.actor == "anonymous" and world.details(lock)["unknown_user"] is True
+    assert "no.such.person" not in lock.details + lock.resource
+    locked = world.events("auth.login_failed")[-1]
+    assert (locked.outcome, world.details(locked)["reason"]) == ("denied", "identity.locked")
+
+
+def test_unknown_name_table_is_bounded_and_stores_digests() -> None:
+    from shuan.identity.lockout import UnknownNames
+
+    table = UnknownNames(max_tracked=3)
+    now = T0
+    for name in ("a1", "a2", "a3", "a4"):
+        table.fail(table.key(name), now, threshold=5, base_seconds=60)
+    assert len(table) == 3
+    kept = set(table._names)  # noqa: SLF001 - what is kept: digests only, the oldest forgotten
+    assert kept == {table.key(n) for n in ("a2", "a3", "a4")} and all(len(k) == 64 for k in kept)
+    assert table.key("Alice ") == table.key("alice") == hashlib.new("sm3", b"alice").hexdigest()
+    for _ in range(5):
+        locked = table.fail(table.key("b"), now, threshold=5, base_seconds=60)
+    assert locked == (60, 1) and table.locked_for(table.key("b"), now) == 60
+    assert table.locked_for(table.key("b"), now + timedelta(seconds=60)) is None
 
 
 def test_disabled_account_reveals_nothing_without_the_password(world: World) -> None:

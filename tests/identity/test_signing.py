@@ -11,7 +11,7 @@ from shuan.identity.bootstrap import bootstrap
 from shuan.identity.models import SigningKey
 from shuan.identity.sessions import login
 from shuan.identity.signing import sign_approval, signing_keys, verify_approval
-from tests.identity.conftest import World
+from tests.identity.conftest import THREE, World
 
 PAYLOAD = "审批单 #42：同意向卫健委共享 人口基础信息（二级）".encode()
 
@@ -88,7 +88,7 @@ def test_reset_retires_the_key_and_old_signatures_still_verify(world: World) -> 
 
 
 def test_no_key_before_the_first_own_password(world: World) -> None:
-    result = bootstrap(world.platform, authority_name="市大数据局", admin_username="admin", now=world.now)
+    result = bootstrap(world.platform, authority_name="市大数据局", admin_username="admin", **THREE, now=world.now)
     assert signing_keys(world.platform, username="admin") == []
     first = login(world.platform, username="admin", password=result.one_time_secret, now=world.now)
     with pytest.raises(AuthError, match="请先修改密码"):

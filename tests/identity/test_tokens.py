@@ -8,16 +8,18 @@ import pytest
 from sqlalchemy import select
 
 from shuan.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied
-from shuan.identity.directory import create_user, disable_user
+from shuan.identity.directory import assign_role, create_user, disable_user
 from shuan.identity.models import ApiToken
 from shuan.identity.roles import Permission, Role
 from shuan.identity.tokens import CreatedToken, create_token, list_tokens, resolve_token, revoke_token
 from tests.identity.conftest import Actor, World
 
 
-def _token(world: World, actor: Actor, scopes: list[str], days: float = 30, name: str = "ci") -> CreatedToken:
+def _token(world: World, actor: Actor, scopes: list[str], days: float | None = None, name: str = "ci",
+           hours: float = 1) -> CreatedToken:
+    lifetime = timedelta(days=days) if days is not None else timedelta(hours=hours)
     return create_token(world.platform, actor=actor.principal, name=name, scopes=scopes,
-                        expires_at=world.now + timedelta(days=days), now=world.now)
+                        expires_at=world.now + lifetime, now=world.now)
 
 
 def test_token_stored_hashed_and_shown_once(world: World) -> None:
@@ -93,8 +95,8 @@ def test_tokens_need_a_full_login_session(world: World) -> None:
 
 def test_expired_token(world: World) -> None:
     admin = world.bootstrap_admin()
-    created = _token(world, admin, ["*"], days=1)
-    world.tick(days=1)
+    created = _token(world, admin, ["*"], hours=8)
+    world.tick(hours=8)
     with pytest.raises(AuthError, match="已过期"):
         resolve_token(world.platform, created.token, now=world.now)
     row = world.last_event()
@@ -220,3 +222,59 @@ def test_token_does_not_bypass_login_steps(world: World) -> None:
     with pytest.raises(AuthError) as info:
         resolve_token(world.platform, token2, now=later)
     assert info.value.key == "identity.stage_password"
+
+
+# -- administrative tokens live no longer than a login session ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "scopes"),
+    [
+        (Role.SYSADMIN, ["*"]),
+        (Role.SYSADMIN, ["identity.manage"]),
+        (Role.SECADMIN, ["key.manage"]),
+        (Role.SECADMIN, ["identity.approve"]),
+        (Role.AUDITOR, ["audit.read"]),
+        (Role.AUDITOR, ["*"]),
+    ],
+)
+def test_admin_tokens_are_capped_at_the_session_lifetime(world: World, role: Role, scopes: list[str]) -> None:
+    admin = world.bootstrap_admin()
+    actor = admin if role is Role.SYSADMIN else world.officer(role)
+    hours = world.platform.settings.session_absolute_hours
+    with pytest.raises(InvalidInput) as info:
+        _token(world, actor, scopes, hours=hours + 1)
+    assert info.value.key == "identity.token_admin_expiry" and f"{hours} 小时" in str(info.value)
+    assert (world.last_event().action, world.last_event().outcome) == ("token.create", "failure")
+    token = _token(world, actor, scopes, hours=hours)
+    assert resolve_token(world.platform, token.token, now=world.now).username == actor.username
+
+
+def test_self_service_and_non_admin_tokens_keep_a_year(world: World) -> None:
+    admin = world.bootstrap_admin()
+    assert _token(world, admin, ["self.service"], days=365).info.scopes == ("self.service",)
+    steward = world.user("steward", (Role.STEWARD,))  # grant.manage_dept is not administrative
+    assert _token(world, steward, ["*"], days=365).info.scopes == ("*",)
+    officer = world.user("officer", (Role.DEPT_SECURITY_OFFICER,))
+    _token(world, officer, ["grant.manage_dept", "decision.query"], days=200)
+
+
+def test_long_token_stops_when_its_owner_becomes_an_administrator(world: World) -> None:
+    """A year-long "*" token of a data user would otherwise carry the administrator's permissions once
+    the owner is given a 三员 role (and, once enrolled, pass the login-step check)."""
+    admin = world.bootstrap_admin()
+    user = world.user("promoted", enrol=True)
+    token = _token(world, user, ["*"], days=300).token
+    assert resolve_token(world.platform, token, now=world.now).username == "promoted"
+    pending = assign_role(world.platform, actor=admin.principal, username="promoted", role=Role.AUDITOR,
+                          now=world.now)
+    world.approve(pending)  # type: ignore[arg-type]
+    with pytest.raises(AuthError) as info:
+        resolve_token(world.platform, token, now=world.now)
+    assert info.value.key == "identity.token_admin_lifetime"
+    assert world.details(world.last_event())["why"] == "admin_lifetime"
+    # a self-service token of the same owner keeps working
+    # (made before the promotion it would be refused; made now it is capped by scope, not by role)
+    user = world.relogin(user)
+    assert resolve_token(world.platform, _token(world, user, ["self.service"], days=300).token,
+                         now=world.now).username == "promoted"

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import os
+import struct
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from shuan.audit.models import AuditEventRow
 from shuan.config import Settings, get_settings
-from shuan.crypto.keys.models import KeyRecord
+from shuan.crypto.keys.keyring import (
+    APPROVAL_UID,
+    ENVELOPE_MAGIC,
+    ApprovalSignature,
+    Keyring,
+    destruction_document,
+    fingerprint,
+)
+from shuan.crypto.keys.models import KeyDestruction, KeyRecord
 from shuan.crypto.keys.root import create_key_file, provider_from_settings
+from shuan.crypto.sm2 import SM2PrivateKey
 from shuan.errors import ConfigError, Conflict, CryptoError, NotFound, PermissionDenied
 from shuan.identity.principal import Principal
 from shuan.identity.roles import Role
@@ -63,24 +75,106 @@ def test_rotation_keeps_old_ciphertexts_readable_and_rewrap_erases_old_kek(platf
         assert kr.rewrap(s, SEC1, 5) == 0  # idempotent
 
 
+APPROVER_KEY = SM2PrivateKey.generate()
+
+
+def signed(kr: Keyring, s: Session, actor: Principal, request_id: int, now: datetime,
+           private: SM2PrivateKey = APPROVER_KEY) -> ApprovalSignature:
+    """What the key service hands the key ring: the approver's signature over the request's document."""
+    payload = kr.destruction_payload(s, actor, request_id, now=now)
+    return ApprovalSignature(private.sign(payload, uid=APPROVAL_UID), 77, private.public_key.to_bytes())
+
+
 def test_destruction_needs_a_second_person_and_shreds(platform: Platform) -> None:
     kr = platform.keyring
+    now = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     with platform.store.transaction() as s:
         kr.create_data_key(s, SEC1, "待销毁", 2)
         blob = kr.encrypt(s, "待销毁", b"secret")
-        req = kr.request_destruction(s, SEC1, "待销毁", "保存期限届满，经审批销毁")
+        req = kr.request_destruction(s, SEC1, "待销毁", "保存期限届满，经审批销毁", now=now)
         with pytest.raises(PermissionDenied):
-            kr.approve_destruction(s, SEC1, req)
+            kr.destruction_payload(s, SEC1, req, now=now)
         with pytest.raises(PermissionDenied):
-            kr.approve_destruction(s, USER, req)
-        assert kr.approve_destruction(s, SEC2, req) == 1
+            kr.approve_destruction(s, SEC1, req, approval=signed(kr, s, SEC2, req, now), now=now)
+        with pytest.raises(PermissionDenied):
+            kr.approve_destruction(s, USER, req, approval=signed(kr, s, SEC2, req, now), now=now)
+        assert kr.approve_destruction(s, SEC2, req, approval=signed(kr, s, SEC2, req, now), now=now) == 1
         with pytest.raises(CryptoError, match="已销毁"):
             kr.decrypt(s, blob)
         with pytest.raises(Conflict):
-            kr.approve_destruction(s, SEC2, req)
+            kr.approve_destruction(s, SEC2, req, approval=signed(kr, s, SEC2, req, now), now=now)
         rec = s.scalar(select(KeyRecord).where(KeyRecord.scope == "dek/待销毁"))
         assert rec is not None and rec.wrapped is None and rec.status == "destroyed"
+        done = s.get(KeyDestruction, req)
+        assert done is not None and done.approval_key_id == 77 and done.approval_version == 1
+        assert done.approval_key_fingerprint == fingerprint(APPROVER_KEY.public_key.to_bytes())
+        document = destruction_document(done, approver=SEC2.username, approved_at=now)
+        assert done.approval_signature is not None
+        assert APPROVER_KEY.public_key.verify(bytes.fromhex(done.approval_signature), document, APPROVAL_UID)
     assert actions(platform)[-2:] == ["key.destroy_request", "key.destroy"]
+
+
+@pytest.mark.parametrize("bad", ["other time", "other approver", "other key", "garbage"])
+def test_destruction_needs_a_signature_over_this_request(platform: Platform, bad: str) -> None:
+    kr = platform.keyring
+    now = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    with platform.store.transaction() as s:
+        kr.create_data_key(s, SEC1, "签名检查", 2)
+        req = kr.request_destruction(s, SEC1, "签名检查", "保存期限届满", now=now)
+        good = signed(kr, s, SEC2, req, now)
+        approval = {
+            "other time": signed(kr, s, SEC2, req, now + timedelta(seconds=1)),
+            "other approver": signed(kr, s, person("anquan3", Role.SECADMIN, uid=14), req, now),
+            "other key": ApprovalSignature(good.signature, 77, SM2PrivateKey.generate().public_key.to_bytes()),
+            "garbage": ApprovalSignature(b"\x00" * 64, 77, b"junk"),
+        }[bad]
+        with pytest.raises(CryptoError) as err:
+            kr.approve_destruction(s, SEC2, req, approval=approval, now=now)
+        assert err.value.key == "key.approval_unverified"
+        rec = s.scalar(select(KeyRecord).where(KeyRecord.scope == "dek/签名检查"))
+        assert rec is not None and rec.wrapped is not None and rec.status == "active"
+        pending = s.get(KeyDestruction, req)
+        assert pending is not None and pending.status == "pending" and pending.approval_signature is None
+
+
+def test_destruction_document_is_canonical() -> None:
+    req = KeyDestruction(id=5, scope="dek/户籍库", reason="到期 \"销毁\"", requested_by="anquan1",
+                         requested_at=datetime(2026, 3, 1, 8, 0))  # naive: UTC, as SQLite returns it
+    doc = destruction_document(req, approver="anquan2", approved_at=datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
+    assert doc == (
+        b'{"approved_at":"2026-03-02T16:00:00.000000Z","approver":"anquan2",'
+        b'"reason":"\\u5230\\u671f \\"\\u9500\\u6bc1\\"","request":5,"requested_at":"2026-03-01T08:00:00.000000Z",'
+        b'"requested_by":"anquan1","scope":"dek/\\u6237\\u7c4d\\u5e93","type":"shuan.key-destruction-approval",'
+        b'"version":1}'
+    )
+    with pytest.raises(ValueError):
+        destruction_document(req, approver="anquan2", approved_at=datetime(2026, 3, 2, tzinfo=UTC), version=2)
+
+
+def test_decrypt_opens_data_keys_only(platform: Platform) -> None:
+    """An envelope that names a KEK or a system key is refused before any key is unwrapped."""
+    kr = platform.keyring
+    with platform.store.transaction() as s:
+        kr.create_data_key(s, SEC1, "信封检查", 6)
+        blob = kr.encrypt(s, "信封检查", b"data")
+        assert kr.decrypt(s, blob) == b"data"
+        kek = kr.ensure_kek(s, SEC1, 6)
+        kr.audit_signer(s)
+        for key_id in (kek.key_id, "sys/audit-sign/v1"):
+            kid = key_id.encode()
+            forged = ENVELOPE_MAGIC + struct.pack(">H", len(kid)) + kid + blob[5 + blob[4]:]
+            with pytest.raises(CryptoError) as err:
+                kr.decrypt(s, forged)
+            assert err.value.key == "key.not_data_key" and key_id in str(err.value)
+        # a destroyed data key is refused by its status, whatever is left in the row
+        rec = s.scalar(select(KeyRecord).where(KeyRecord.scope == "dek/信封检查"))
+        assert rec is not None
+        rec.status = "destroyed"
+        with pytest.raises(CryptoError) as err:
+            kr.decrypt(s, blob)
+        assert err.value.key == "key.destroyed"
+        rec.status = "retired"  # a retired (rotated) data key still decrypts what it encrypted
+        assert kr.decrypt(s, blob) == b"data"
 
 
 def test_only_key_managers(platform: Platform) -> None:

@@ -29,6 +29,10 @@ from tests.conftest import TEST_ROOT_KEY
 API = "/api/v1"
 ADMIN_PASSWORD = "Admin-Passw0rd!"
 GOOD_PASSWORD = "Correct-Horse-42"
+OFFICER_PASSWORD = "Officer-Passw0rd!"
+#: the other two administrators `bootstrap` creates with root.admin
+SECADMIN_NAME = "root.secadmin"
+AUDITOR_NAME = "root.auditor"
 
 
 @pytest.fixture(scope="session")
@@ -109,6 +113,8 @@ class Api:
         self.client = TestClient(self.app, raise_server_exceptions=False)
         self.admin: Actor | None = None
         self.root_id = 0
+        self.first_secrets: dict[Role, str] = {}
+        self.officers: dict[Role, Actor] = {}
 
     # -- HTTP -------------------------------------------------------------------------------------
 
@@ -167,18 +173,50 @@ class Api:
         return Actor(actor.username, actor.password, doc["session"], actor.user_id, actor.totp_secret)
 
     def bootstrap_admin(self) -> Actor:
-        result = bootstrap(self.platform, authority_name="市大数据局", admin_username="root.admin")
+        """Bootstrap the three administrators (三员) and log the system administrator in; the security
+        administrator and the auditor log in when first needed (`officer`)."""
+        result = bootstrap(self.platform, authority_name="市大数据局", admin_username="root.admin",
+                           security_admin_username=SECADMIN_NAME, auditor_username=AUDITOR_NAME)
         self.root_id = result.department.id
+        self.first_secrets = {a.role: a.one_time_secret for a in result.accounts}
         self.admin = self.first_login("root.admin", result.one_time_secret, ADMIN_PASSWORD, enrol=True)
         return self.admin
+
+    def officer(self, role: Role) -> Actor:
+        """The bootstrapped 安全管理员 or 审计管理员, with a fresh full session."""
+        if self.admin is None:
+            self.bootstrap_admin()
+        known = self.officers.get(role)
+        if known is None:
+            name = SECADMIN_NAME if role is Role.SECADMIN else AUDITOR_NAME
+            known = self.first_login(name, self.first_secrets[role], OFFICER_PASSWORD, enrol=True)
+        else:
+            known = self.relogin(known)
+        self.officers[role] = known
+        return known
+
+    def approve(self, request_id: int, *, by: Actor | None = None) -> dict[str, Any]:
+        """Approve a dual-control request as a second person (by default the bootstrapped 安全管理员,
+        or the 审计管理员 when the request concerns a security administrator)."""
+        if by is None:
+            listed = self.get("/admin-requests", actor=self.officer(Role.AUDITOR)).json()
+            [request] = [r for r in listed if r["id"] == request_id]
+            by = self.officer(Role.AUDITOR if "secadmin" in request["excluded_roles"] else Role.SECADMIN)
+        r = self.post(f"/admin-requests/{request_id}/approve", actor=by)
+        assert r.status_code == 200, r.text
+        doc: dict[str, Any] = r.json()
+        return doc
 
     def user(self, username: str, *roles: Role, department_id: int | None = None) -> Actor:
         admin = self.admin or self.bootstrap_admin()
         r = self.post("/users", actor=admin, json={
             "username": username, "display_name": username, "department_id": department_id or self.root_id,
             "roles": [r.value for r in (roles or (Role.DATA_USER,))]})
-        assert r.status_code == 201, r.text
-        secret = r.json()["one_time_secret"]
+        if r.status_code == 202:  # a 三员 account: a second person approves it and receives the secret
+            secret = self.approve(r.json()["request_id"])["one_time_secret"]
+        else:
+            assert r.status_code == 201, r.text
+            secret = r.json()["one_time_secret"]
         return self.first_login(username, secret, GOOD_PASSWORD, enrol=bool(set(roles) & MFA_REQUIRED))
 
     def department(self, name: str, parent_id: int | None = None) -> int:
@@ -188,8 +226,14 @@ class Api:
         dept_id: int = r.json()["id"]
         return dept_id
 
-    def token(self, actor: Actor, scopes: list[str] | None = None, days: int = 30) -> str:
-        expires = (self.clock.now() + timedelta(days=days)).isoformat()
+    def token(self, actor: Actor, scopes: list[str] | None = None, days: float | None = None,
+              hours: float | None = None) -> str:
+        """A token; by default as long as an administrative token may live (a login session)."""
+        if days is not None:
+            lifetime = timedelta(days=days)
+        else:
+            lifetime = timedelta(hours=hours if hours is not None else self.platform.settings.session_absolute_hours)
+        expires = (self.clock.now() + lifetime).isoformat()
         r = self.post("/me/tokens", actor=actor, json={"name": "测试令牌", "scopes": scopes or ["*"],
                                                         "expires_at": expires})
         assert r.status_code == 201, r.text

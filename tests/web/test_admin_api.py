@@ -15,7 +15,7 @@ from sqlalchemy import text
 from shuan.audit.archive import verify_archive
 from shuan.errors import AuditError
 from shuan.identity.roles import Role
-from tests.web.conftest import Actor, Api, assert_problem
+from tests.web.conftest import GOOD_PASSWORD, Actor, Api, assert_problem
 
 
 def later(api: Api, days: int = 30) -> str:
@@ -53,7 +53,8 @@ def test_directory(api: Api) -> None:
     assert api.post("/users/li.si/enable", actor=admin).json()["active"] is True
     secret = api.post("/users/li.si/password-reset", actor=admin).json()["one_time_secret"]
     assert api.login("li.si", secret)["stage"] == "password"
-    assert [u["username"] for u in api.get("/users", actor=admin).json()] == ["li.si", "root.admin"]
+    assert [u["username"] for u in api.get("/users", actor=admin).json()] == [
+        "li.si", "root.admin", "root.auditor", "root.secadmin"]  # the three administrators of bootstrap
     assert [u["username"] for u in api.get(f"/users?department_id={sub}", actor=admin).json()] == ["li.si"]
     roles = {r["id"]: r for r in api.get("/roles", actor=admin).json()}
     assert roles["auditor"]["exclusive"] and roles["auditor"]["label"] == "审计管理员"
@@ -110,11 +111,21 @@ def test_grants_and_decisions(api: Api) -> None:
     r = api.post("/grants", token=sec_token, json={**grant, "await_authority": True})
     assert r.status_code == 201 and r.json()["status"] == "pending_authority"
     gid = r.json()["id"]
-    # the creator cannot approve it; another security administrator in the authority can
-    assert_problem(api.post(f"/grants/{gid}/approve", token=sec_token), 403, "access.approve_own")
+    # the creator cannot approve it; another security administrator in the authority can, signing the
+    # approval with their own key (opened by their password)
+    signing = {"signing_password": GOOD_PASSWORD}
+    assert_problem(api.post(f"/grants/{gid}/approve", token=sec_token, json=signing), 403, "access.approve_own")
     approver = api.user("shen.pi", Role.SECADMIN)
-    r = api.post(f"/grants/{gid}/approve", actor=approver)
+    assert_problem(api.post(f"/grants/{gid}/approve", actor=approver, json={}), 422)
+    assert_problem(api.post(f"/grants/{gid}/approve", actor=approver, json={"signing_password": "Wrong-Passw0rd-1"}),
+                   401, "identity.signing_password")
+    assert api.last("grant.approve").outcome == "failure"
+    r = api.post(f"/grants/{gid}/approve", actor=approver, json=signing)
     assert r.status_code == 200 and r.json()["status"] == "active"
+    assert r.json()["approval_signer"] == "shen.pi" and len(r.json()["approval_signature"]) == 128
+    approval = api.get(f"/grants/{gid}/approval", actor=user).json()  # the subject may check it
+    assert approval["valid"] and approval["signed"] and approval["approver"] == "shen.pi"
+    assert approval["digest"] == api.details(api.last("grant.approve"))["digest"]
     d = api.post("/decisions", actor=user, json=decide).json()
     assert d["allowed"] and d["grant_id"] == gid and d["row_filter"] == grant["row_filter"], d
     # someone else's decision: a security administrator may ask, a data user may not
@@ -231,11 +242,19 @@ def test_keys(api: Api) -> None:
                    "key.bad_dataset")
     rid = api.post("/keys/destructions", actor=sec, json={"dataset": "户籍库", "reason": "保存期限届满"}).json()[
         "request_id"]
-    assert_problem(api.post(f"/keys/destructions/{rid}/approve", actor=sec), 403, "key.same_approver")
+    signing = {"signing_password": GOOD_PASSWORD}
+    assert_problem(api.post(f"/keys/destructions/{rid}/approve", actor=sec, json=signing), 403, "key.same_approver")
     assert api.last("key.destroy").outcome == "denied"
     second = api.user("an.quan2", Role.SECADMIN)
-    assert api.post(f"/keys/destructions/{rid}/approve", actor=second).json() == {"versions_destroyed": 1}
-    assert_problem(api.post(f"/keys/destructions/{rid}/approve", actor=second), 409, "key.request_closed")
+    assert_problem(api.post(f"/keys/destructions/{rid}/approve", actor=second,
+                            json={"signing_password": "Wrong-Passw0rd-1"}), 401, "identity.signing_password")
+    assert api.get(f"/keys/destructions/{rid}/approval", actor=sec).json()["status"] == "pending"
+    assert api.post(f"/keys/destructions/{rid}/approve", actor=second, json=signing).json() == {"versions_destroyed": 1}
+    assert_problem(api.post(f"/keys/destructions/{rid}/approve", actor=second, json=signing), 409,
+                   "key.request_closed")
+    approval = api.get(f"/keys/destructions/{rid}/approval", actor=sec).json()
+    assert approval["valid"] and approval["approver"] == "an.quan2" and approval["status"] == "executed"
+    assert_problem(api.get("/keys/destructions/999/approval", actor=sec), 404, "key.request_not_found")
 
 
 def test_audit_failure_is_fail_closed(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -250,3 +269,87 @@ def test_audit_failure_is_fail_closed(api: Api, monkeypatch: pytest.MonkeyPatch)
         doc = assert_problem(r, 503, "audit.write_failed")
         assert "disk full" not in doc["detail"] and "未执行" in doc["detail"]
     assert "不该存在" not in [d["name"] for d in api.get("/departments", actor=api.relogin(admin)).json()]
+
+
+# -- dual control of changes to 三员 accounts ------------------------------------------------------------------
+
+
+def test_sanyuan_changes_wait_for_a_second_person(api: Api) -> None:
+    admin = api.bootstrap_admin()
+    user = api.user("zhang.san")
+    # an auditor account is a request: 202, no secret, nothing created yet
+    r = api.post("/users", actor=admin, json={"username": "fake.audit", "display_name": "假审计",
+                                              "department_id": api.root_id, "roles": ["auditor"]})
+    assert r.status_code == 202, r.text
+    pending = r.json()
+    assert set(pending) == {"request_id", "kind", "target", "status", "expires_at"}
+    assert (pending["kind"], pending["target"], pending["status"]) == ("user.create", "fake.audit", "pending")
+    assert_problem(api.get("/users/fake.audit", actor=admin), 404)
+    assert api.last("admin_request.create").actor == "root.admin"
+    listed = api.get("/admin-requests?status=pending", actor=admin).json()
+    assert [x["id"] for x in listed] == [pending["request_id"]]
+    assert listed[0]["excluded_roles"] == ["auditor", "sysadmin"] and listed[0]["requested_by"] == "root.admin"
+    assert_problem(api.get("/admin-requests", actor=user), 403)
+    assert_problem(api.get("/admin-requests?status=done", actor=admin), 422)
+    # the requester cannot approve; an auditor cannot approve an auditor; the security administrator can
+    rid = pending["request_id"]
+    assert_problem(api.post(f"/admin-requests/{rid}/approve", actor=admin), 403, "identity.forbidden")
+    aud = api.officer(Role.AUDITOR)
+    assert_problem(api.post(f"/admin-requests/{rid}/approve", actor=aud), 403, "identity.request_same_role")
+    assert api.last("admin_request.approve").outcome == "denied"
+    sec = api.officer(Role.SECADMIN)
+    r = api.post(f"/admin-requests/{rid}/approve", actor=sec)
+    assert r.status_code == 200, r.text
+    approved = r.json()
+    assert approved["request"]["status"] == "approved" and approved["request"]["decided_by"] == "root.secadmin"
+    assert approved["user"]["roles"] == ["auditor"] and len(approved["one_time_secret"]) >= 16
+    assert approved["one_time_secret"] not in "".join(e.details for e in api.events())
+    assert api.login("fake.audit", approved["one_time_secret"])["stage"] == "password"
+    assert_problem(api.post(f"/admin-requests/{rid}/approve", actor=sec), 409, "identity.request_closed")
+    assert_problem(api.post("/admin-requests/999/approve", actor=sec), 404, "identity.request_not_found")
+    assert_problem(api.post("/admin-requests/abc/approve", actor=sec), 422)
+
+
+def test_sanyuan_account_takeover_routes_answer_202(api: Api) -> None:
+    admin = api.bootstrap_admin()
+    aud = api.officer(Role.AUDITOR)
+    sec = api.officer(Role.SECADMIN)
+    aud_token = api.token(aud, scopes=["audit.read"])
+    token_id = aud_token.split("_")[1]
+    dept = api.department("审计处")
+    admin = api.relogin(admin)
+    attempts = [
+        ("POST", "/users/root.auditor/password-reset", None),
+        ("DELETE", "/users/root.auditor/totp", None),
+        ("POST", "/users/root.auditor/disable", None),
+        ("PATCH", "/users/root.secadmin", {"department_id": dept}),
+        ("POST", "/users/root.secadmin/roles", {"role": "steward"}),
+        ("DELETE", "/users/root.secadmin/roles/secadmin", None),
+        ("DELETE", "/users/root.auditor/sessions", None),
+        ("DELETE", f"/tokens/{token_id}", None),
+    ]
+    ids = []
+    for method, path, body in attempts:
+        r = api.call(method, path, actor=admin, json=body)
+        assert r.status_code == 202, (method, path, r.text)
+        assert "one_time_secret" not in r.json()
+        ids.append(r.json()["request_id"])
+    # nothing happened: the auditor still logs in with TOTP, its token works, the secadmin is where it was
+    aud = api.relogin(aud)
+    assert api.get("/audit/events?limit=1", token=aud_token).status_code == 200
+    assert api.get("/users/root.secadmin", actor=admin).json()["department_id"] == api.root_id
+    # the target cannot decide about itself; the refusal is recorded
+    assert_problem(api.post(f"/admin-requests/{ids[3]}/approve", actor=sec), 403, "identity.request_target")
+    r = api.post(f"/admin-requests/{ids[1]}/refuse", actor=sec, json={"reason": "手机未丢失"})
+    assert r.status_code == 200 and r.json()["status"] == "refused" and r.json()["reason"] == "手机未丢失"
+    # the password reset, approved by the security administrator: the secret goes to them
+    r = api.post(f"/admin-requests/{ids[0]}/approve", actor=sec)
+    assert r.status_code == 200 and r.json()["one_time_secret"]
+    r = api.post("/auth/login", json={"username": "root.auditor", "password": r.json()["one_time_secret"]})
+    assert r.status_code == 200 and r.json()["stage"] == "mfa"  # the TOTP reset was refused
+    r = api.post(f"/admin-requests/{ids[7]}/approve", actor=api.relogin(sec))
+    assert r.status_code == 200 and r.json()["one_time_secret"] is None
+    assert_problem(api.get("/audit/events?limit=1", token=aud_token), 401, "identity.token_revoked")
+    statuses = {x["id"]: x["status"] for x in api.get("/admin-requests", actor=admin).json()}
+    assert [statuses[i] for i in ids] == ["approved", "refused", "pending", "pending", "pending", "pending",
+                                          "pending", "approved"]

@@ -75,7 +75,7 @@ def test_session_idle_timeout(api: Api) -> None:
 
 def test_token_lifecycle_and_refusals(api: Api) -> None:
     admin = api.bootstrap_admin()
-    token = api.token(admin, days=1)
+    token = api.token(admin, hours=8)
     token_id = token.split("_")[1]
     r = api.get("/auth/me", token=token)
     assert r.status_code == 200 and r.json()["via"] == "token" and r.json()["stage"] is None
@@ -168,7 +168,8 @@ def test_first_login_steps(api: Api) -> None:
     api.bootstrap_admin()
     r = api.post("/users", actor=api.admin, json={"username": "shen.ji", "display_name": "审计员",
                                                   "department_id": api.root_id, "roles": ["auditor"]})
-    secret = r.json()["one_time_secret"]
+    assert r.status_code == 202 and "one_time_secret" not in r.json()  # a 三员 account: a request
+    secret = api.approve(r.json()["request_id"])["one_time_secret"]  # the approver receives the secret
     doc = api.login("shen.ji", secret)
     session = {"X-Session": doc["session"]}
     # a weak new password is refused with the policy's reason
@@ -203,3 +204,33 @@ def test_per_address_throttle_on_login(platform: Platform, monkeypatch: pytest.M
     with platform.store.sessions() as s:
         throttled = list(s.scalars(select(AuditEventRow).where(AuditEventRow.action == "auth.throttled")))
     assert len(throttled) == 1 and throttled[0].outcome == "denied"
+
+
+def test_unknown_user_locks_out_like_a_real_one(api: Api) -> None:
+    api.bootstrap_admin()
+    api.user("zhang.san")
+    threshold = api.platform.settings.lockout_threshold
+    answers = {}
+    for name in ("zhang.san", "li.nobody"):
+        got = []
+        for _ in range(threshold + 1):
+            r = api.post("/auth/login", json={"username": name, "password": "wrong-password-1A!"})
+            got.append((r.status_code, r.json()["key"], r.headers.get("retry-after")))
+        answers[name] = got
+    assert answers["zhang.san"] == answers["li.nobody"]
+    assert answers["li.nobody"][-1][:2] == (429, "identity.locked")
+
+
+def test_admin_token_lifetime_is_capped(api: Api) -> None:
+    admin = api.bootstrap_admin()
+    hours = api.platform.settings.session_absolute_hours
+
+    def ask(scopes: list[str], lifetime: timedelta) -> object:
+        return api.post("/me/tokens", actor=admin, json={"name": "ci", "scopes": scopes,
+                                                          "expires_at": (api.clock.now() + lifetime).isoformat()})
+
+    doc = assert_problem(ask(["*"], timedelta(days=30)), 400, "identity.token_admin_expiry")
+    assert f"{hours} 小时" in doc["detail"]
+    assert_problem(ask(["identity.manage"], timedelta(hours=hours, minutes=1)), 400, "identity.token_admin_expiry")
+    assert ask(["identity.manage"], timedelta(hours=hours)).status_code == 201  # type: ignore[attr-defined]
+    assert ask(["self.service"], timedelta(days=365)).status_code == 201  # type: ignore[attr-defined]

@@ -111,6 +111,9 @@ ADMIN_REQUESTS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("POST", "/api/v1/users/{username}/password-reset"): None,
     ("POST", "/api/v1/users/{username}/unlock"): None,
     ("DELETE", "/api/v1/users/{username}/totp"): None,
+    ("GET", "/api/v1/admin-requests"): None,
+    ("POST", "/api/v1/admin-requests/{request_id}/approve"): None,
+    ("POST", "/api/v1/admin-requests/{request_id}/refuse"): {"reason": "x"},
     ("POST", "/api/v1/departments"): {"name": "新部门", "parent_id": 1},
     ("POST", "/api/v1/departments/{department_id}/rename"): {"name": "改名"},
     ("POST", "/api/v1/departments/{department_id}/move"): {"parent_id": 1},
@@ -119,7 +122,7 @@ ADMIN_REQUESTS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("PUT", "/api/v1/resources/public"): {"path": "src:公安", "public": True},
     ("PUT", "/api/v1/resources/authorised-departments"): {"path": "src:公安", "department_ids": [1]},
     ("POST", "/api/v1/grants"): "self-grant",  # type: ignore[dict-item]
-    ("POST", "/api/v1/grants/{grant_id}/approve"): None,
+    ("POST", "/api/v1/grants/{grant_id}/approve"): {"signing_password": "x"},
     ("POST", "/api/v1/grants/{grant_id}/revoke"): {"reason": "x"},
     ("GET", "/api/v1/audit/events"): None,
     ("POST", "/api/v1/audit/verify"): None,
@@ -129,7 +132,8 @@ ADMIN_REQUESTS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("POST", "/api/v1/keys/kek/{department_id}/rotate"): None,
     ("POST", "/api/v1/keys/kek/{department_id}/rewrap"): None,
     ("POST", "/api/v1/keys/destructions"): {"dataset": "户籍库", "reason": "到期"},
-    ("POST", "/api/v1/keys/destructions/{request_id}/approve"): None,
+    ("POST", "/api/v1/keys/destructions/{request_id}/approve"): {"signing_password": "x"},
+    ("GET", "/api/v1/keys/destructions/{request_id}/approval"): None,
 }
 
 

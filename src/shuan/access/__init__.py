@@ -4,15 +4,17 @@
 * `rules`: actions, usage scenarios, validity, row filters and their validators, pure.
 * `models`: the register of protected resources, grants, the version row.
 * `engine`: the in-memory decision engine (no database access per decision).
-* `service`: the use cases front ends call (register, grade, grant, approve, revoke, decide).
+* `approval`: the canonical document a data authority signs when approving a grant.
+* `service`: the use cases front ends call (register, grade, grant, approve, revoke, decide, verify).
 """
 
 from __future__ import annotations
 
 from shuan.access.engine import RULES, Decision, DecisionEngine, ResourceInfo
 from shuan.access.paths import ResourcePath, parse, resource_path
-from shuan.access.rules import ACTIONS, MAX_VALIDITY, SCENARIOS, Condition
+from shuan.access.rules import ACTIONS, MAX_VALIDITY, SCENARIOS, Condition, inside_owner
 from shuan.access.service import (
+    ApprovalCheck,
     GrantView,
     ResourceView,
     Subject,
@@ -23,6 +25,7 @@ from shuan.access.service import (
     engine_for,
     get_grant,
     get_resource,
+    grant_approval,
     list_grants,
     query_decision,
     register_resource,
@@ -30,11 +33,13 @@ from shuan.access.service import (
     set_authorised_departments,
     set_resource_level,
     set_resource_public,
+    verify_grant_approval,
 )
 from shuan.errors import InvalidInput
 
 __all__ = [
     "ACTIONS",
+    "ApprovalCheck",
     "MAX_VALIDITY",
     "RULES",
     "SCENARIOS",
@@ -54,6 +59,8 @@ __all__ = [
     "engine_for",
     "get_grant",
     "get_resource",
+    "grant_approval",
+    "inside_owner",
     "list_grants",
     "parse",
     "query_decision",
@@ -63,4 +70,5 @@ __all__ = [
     "set_authorised_departments",
     "set_resource_level",
     "set_resource_public",
+    "verify_grant_approval",
 ]

@@ -20,13 +20,20 @@ Rules, in the order a grant is checked: action → revoked → validity window �
 → awaiting authority approval → level guardrails, re-checked at every decision with the resource's
 current grade:
 
-* 三级 outside the owning department: only a grant carrying the data authority's approval applies;
+* 三级 outside the owning department: only a grant carrying the data authority's signed approval
+  applies;
 * 二级 outside the owning department: only when the principal's department (or an ancestor of it)
   is on the resource's authorised list;
 * ``opening`` (社会开放) scenario: only for 一级.
 
-"Inside the owning department" means the owner is on the principal's department path (the owner or
-one of its sub-departments). The effective level of a path is the highest grade registered on the
+Scenario: every decision is for one usage scenario; a caller that names none decides for
+``business`` (the default scenario of a grant), so a grant made for another scenario (``dev_test``,
+``analysis``, …) never allows a decision that did not ask for that scenario.
+
+"Inside the owning department" (shuan.access.rules.inside_owner) means the principal's own
+department is the owner or a sub-department of it; for a resource the root department (the data
+authority) owns, only members of the root department itself are inside — the root is on everyone's
+path, and it must not make the whole tree inside. The effective level of a path is the highest grade registered on the
 path, its ancestors and its registered descendants (reading a table reads its columns); a
 registered path without any grade counts as 三级. A path with nothing registered along it is
 denied (``deny_unregistered``). A public resource (一级 only) may be read by any signed-in user
@@ -56,10 +63,12 @@ from shuan.access.paths import MAX_PATH, ancestors_of, parse
 from shuan.access.rules import (
     ACTION_LABELS,
     ACTIONS,
+    DEFAULT_SCENARIO,
     SCENARIOS,
     Condition,
     aware,
     check_row_filter,
+    inside_owner,
 )
 from shuan.clock import utcnow
 from shuan.errors import InvalidInput
@@ -277,7 +286,8 @@ def entry_from_row(row: Any) -> GrantEntry | None:
         valid_from=aware(row.valid_from),
         valid_until=aware(row.valid_until),
         status=str(row.status),
-        approved=row.authority_approved_by is not None,
+        # an approval counts only with the approver's signature (see shuan.access.approval)
+        approved=row.authority_approved_by is not None and bool(row.approval_signature),
         row_filter=row_filter,
         masking_profile=row.masking_profile,
     )
@@ -297,6 +307,7 @@ _GRANT_COLUMNS = (
     AccessGrant.valid_until,
     AccessGrant.status,
     AccessGrant.authority_approved_by,
+    AccessGrant.approval_signature,
 )
 
 
@@ -462,12 +473,21 @@ class DecisionEngine:
         cache[path] = (ancestors, info)
         return ancestors, info
 
-    def resource_info(self, path: str) -> ResourceInfo | None:
-        """Owner, effective level, public flag and authorised departments of `path` (None: unregistered)."""
+    def ensure_fresh(self) -> None:
+        """Load pending changes now if a check is due (call it before opening a session of your own:
+        a refresh opens its own, and on SQLite a second transaction waits for the first)."""
         if self._dirty or time.monotonic() - self._checked_at > self.check_interval:
             self._maybe_refresh()
+
+    def cached_info(self, path: str) -> ResourceInfo | None:
+        """`resource_info` from what is loaded, without checking the store (see `ensure_fresh`)."""
         found = self._resolved.get(path)
         return (found or self._resolve(path))[1]
+
+    def resource_info(self, path: str) -> ResourceInfo | None:
+        """Owner, effective level, public flag and authorised departments of `path` (None: unregistered)."""
+        self.ensure_fresh()
+        return self.cached_info(path)
 
     # -- decisions ---------------------------------------------------------------------------------
 
@@ -480,12 +500,14 @@ class DecisionEngine:
         purpose: str | None = None,
         now: datetime | None = None,
     ) -> Decision:
-        """May `principal` do `action` on `resource_path` (for usage scenario `purpose`, at `now`)?"""
+        """May `principal` do `action` on `resource_path` for usage scenario `purpose` (None:
+        ``business``), at `now`?"""
         if self._dirty or time.monotonic() - self._checked_at > self.check_interval:
             self._maybe_refresh()
         if self._stale:
             return Decision(False, DENY_STALE, _str(resource_path), _str(action))
-        if action not in _ACTIONS or (purpose is not None and purpose not in SCENARIOS):
+        scenario = DEFAULT_SCENARIO if purpose is None else purpose
+        if action not in _ACTIONS or scenario not in SCENARIOS:
             return Decision(False, DENY_INVALID_REQUEST, _str(resource_path), _str(action))
         found = self._resolved.get(resource_path)
         ancestors, info = found if found is not None else self._resolve(resource_path)
@@ -501,7 +523,8 @@ class DecisionEngine:
 
         dept = principal.department_id
         dept_path = principal.department_path
-        inside = owner == dept or owner in dept_path
+        own_path = dept_path if dept is None or (dept_path and dept_path[-1] == dept) else (*dept_path, dept)
+        inside = inside_owner(owner, own_path)
         buckets: list[dict[str, list[GrantEntry]]] = []
         if (m := self._by_user.get(uid)) is not None:
             buckets.append(m)
@@ -535,7 +558,7 @@ class DecisionEngine:
                         rule = DENY_NOT_YET_VALID
                     elif when >= g.valid_until:
                         rule = DENY_EXPIRED
-                    elif purpose is not None and g.scenario != purpose:
+                    elif g.scenario != scenario:
                         rule = DENY_PURPOSE
                     elif g.status != "active":
                         rule = DENY_PENDING

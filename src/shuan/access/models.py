@@ -94,6 +94,13 @@ class AccessGrant(Base):
     created_by: Mapped[int | None] = mapped_column(Integer)
     authority_approved_by: Mapped[int | None] = mapped_column(Integer)
     authority_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the data authority's signature (migration 0008): SM2 r ‖ s in hex over the canonical approval
+    # document (shuan.access.approval), the signer's username, signing-key id and key fingerprint
+    approval_version: Mapped[int | None] = mapped_column(Integer)
+    approval_signer: Mapped[str | None] = mapped_column(String(64))
+    approval_key_id: Mapped[int | None] = mapped_column(Integer)
+    approval_key_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    approval_signature: Mapped[str | None] = mapped_column(String(256))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by: Mapped[int | None] = mapped_column(Integer)
     revoke_reason: Mapped[str | None] = mapped_column(Text)

@@ -5,8 +5,14 @@ Pure functions, no database. Every validator raises `InvalidInput` naming the fi
 * Actions: ``read``, ``export``, ``share``, ``manage`` (a grant holds a non-empty subset).
 * Purpose: every grant states 申请理由 as free text (1-500 characters, one line, no control
   characters; stored verbatim, never interpreted) and a usage scenario (使用场景) from the fixed list
-  `SCENARIOS`. A decision may name the scenario it is made for; a grant then applies only when its
-  scenario is the same. ``opening`` (社会开放) is allowed only on 一级 data.
+  `SCENARIOS`. Every decision is made for one scenario (``business`` when the caller names none), and
+  a grant applies only to decisions of its own scenario: a ``dev_test`` grant never allows business
+  use. ``opening`` (社会开放) is allowed only on 一级 data.
+* Inside the owner: a principal (or a grant's subject) is inside the department that owns a
+  resource when its own department is the owner or a sub-department of it (`inside_owner`). The
+  root department (the data authority) is on every department path, so for a resource the root
+  owns only members of the root department itself are inside: the rest of the tree is outside and
+  meets the 二级/三级 guardrails like any other department.
 * Validity: every grant ends; at most `MAX_VALIDITY` (365 days) after it starts.
 * Row filter: a conjunction (AND) of at most 20 conditions ``{column, op, value}``, op one of
   ``= != < <= > >= in``; values are strings, integers, finite floats or booleans (``in``: a list of
@@ -82,6 +88,19 @@ def aware(when: datetime) -> datetime:
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
     return when.astimezone(UTC)
+
+
+def inside_owner(owner: int, department_path: Sequence[int], *, subtree: bool = False) -> bool:
+    """Whether everyone in the department at the end of `department_path` (root first) — and, with
+    `subtree`, in all its sub-departments — is inside the department `owner` owning a resource.
+
+    Inside means: the own department is the owner or a sub-department of it. The root department
+    (``department_path[0]``) is everybody's ancestor, so it does not make its whole tree inside: a
+    resource the root owns has only the root department itself inside (and no subtree below it).
+    """
+    if owner in department_path[1:]:
+        return True
+    return not subtree and len(department_path) == 1 and department_path[0] == owner
 
 
 def check_actions(actions: object) -> frozenset[str]:

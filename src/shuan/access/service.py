@@ -18,10 +18,17 @@ Who may do what:
   二级 outside the owner only to departments on the resource's authorised list; the ``opening``
   scenario only on 一级; 一级 is free inside the platform.
 * approve (the data authority): `Permission.GRANT_APPROVE_AUTHORITY` held by a member of the root
-  department (department path of length 1), who is neither the grant's creator nor its subject.
-* register a resource: the platform itself (`SYSTEM`, e.g. the inventory), `GRANT_MANAGE`, or
-  `GRANT_MANAGE_DEPT` for the own department. Raising a grade: the same; lowering one: only
-  `SYSTEM` or `GRANT_MANAGE` (a steward could otherwise lower a grade to escape a guardrail).
+  department (department path of length 1), who is neither the grant's creator nor its subject. The
+  approver signs the canonical approval document (shuan.access.approval) with their own SM2 key,
+  which only their password opens (shuan.identity.signing); the signature is verified before the
+  approval is committed, stored on the grant with the signing key's id and fingerprint, and
+  `verify_grant_approval` checks it again at any time. An approval without a signature allows
+  nothing.
+* register a resource: the platform itself (`SYSTEM`, e.g. the inventory) or `GRANT_MANAGE` anywhere;
+  `GRANT_MANAGE_DEPT` only below a source already registered to the own department (a steward
+  cannot claim a top-level ``src:`` path: that would pre-empt its real owner). Raising a grade: the
+  same; lowering one: only `SYSTEM` or `GRANT_MANAGE` (a steward could otherwise lower a grade to
+  escape a guardrail).
 * make a resource public: owner's `GRANT_MANAGE_DEPT` or `GRANT_MANAGE`, and only 一级 (three levels
   are folded: a public table with a 三级 column is not public).
 * authorised departments of a 二级 resource: `GRANT_MANAGE` or the data authority.
@@ -45,6 +52,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from shuan.access.approval import VERSION as APPROVAL_VERSION
+from shuan.access.approval import grant_document
 from shuan.access.engine import (
     Decision,
     DecisionEngine,
@@ -72,20 +81,24 @@ from shuan.access.rules import (
     check_scenario,
     check_text,
     check_validity,
+    inside_owner,
     row_filter_json,
 )
 from shuan.audit.events import Event, Outcome
 from shuan.clock import utcnow
-from shuan.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from shuan.crypto.keys.keyring import fingerprint
+from shuan.crypto.sm3 import sm3_hex
+from shuan.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied
 from shuan.identity.principal import SYSTEM, Principal
 from shuan.identity.roles import Permission
+from shuan.identity.signing import active_key, sign_approval, signing_keys, verify_approval
 
 if TYPE_CHECKING:
     from shuan.platform import Platform
 
 T = TypeVar("T")
 
-_REFUSALS = (InvalidInput, PermissionDenied, NotFound, Conflict)
+_REFUSALS = (InvalidInput, PermissionDenied, NotFound, Conflict, AuthError)
 MAX_AUTHORISED = 1000
 
 
@@ -143,6 +156,9 @@ class GrantView:
     revoked_at: datetime | None
     revoked_by: int | None
     revoke_reason: str | None
+    approval_signer: str | None = None
+    approval_key_fingerprint: str | None = None
+    approval_signature: str | None = None
 
     @property
     def pending_authority(self) -> bool:
@@ -185,7 +201,33 @@ def _grant_view(row: AccessGrant) -> GrantView:
         revoked_at=None if row.revoked_at is None else aware(row.revoked_at),
         revoked_by=row.revoked_by,
         revoke_reason=row.revoke_reason,
+        approval_signer=row.approval_signer,
+        approval_key_fingerprint=row.approval_key_fingerprint,
+        approval_signature=row.approval_signature,
     )
+
+
+@dataclass(frozen=True)
+class ApprovalCheck:
+    """A grant's approval and whether its signature verifies (`valid`) against the signer's key."""
+
+    grant_id: int
+    approved: bool
+    signed: bool
+    valid: bool
+    approver_id: int | None
+    approver: str | None
+    approved_at: datetime | None
+    document_version: int | None
+    key_id: int | None
+    key_fingerprint: str | None
+    signature: str | None
+    digest: str | None  # SM3 of the canonical approval document, hex
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["approved_at"] = None if self.approved_at is None else self.approved_at.isoformat()
+        return out
 
 
 @dataclass(frozen=True)
@@ -260,7 +302,7 @@ def _audited(
             facts["field"] = err.field
             facts["why"] = err.reason_key
         facts.update({k: v for k, v in err.params.items() if k in _SAFE_PARAMS and k not in facts})
-        outcome = Outcome.FAILURE if isinstance(err, InvalidInput) else Outcome.DENIED
+        outcome = Outcome.FAILURE if isinstance(err, InvalidInput | AuthError) else Outcome.DENIED
         with platform.store.transaction() as session:
             platform.audit.record(
                 session,
@@ -404,8 +446,13 @@ def register_resource(
                 if inherited is None:
                     raise bad_field("owner_department_id", "access.reason_owner_required")
                 owner = inherited
-            if not (_is_system(actor) or actor.can(Permission.GRANT_MANAGE)) and actor.department_id != owner:
-                raise PermissionDenied("access.not_owner_department", resource=rp.path, owner=owner)
+            if not (_is_system(actor) or actor.can(Permission.GRANT_MANAGE)):
+                if actor.department_id != owner:
+                    raise PermissionDenied("access.not_owner_department", resource=rp.path, owner=owner)
+                if rp.kind == "source" or inherited is None:
+                    # a steward registers tables and columns under a source its department owns,
+                    # never a source (nor anything below an unregistered one): that would claim it
+                    raise PermissionDenied("access.register_source", resource=rp.path)
             if existing is not None:
                 if existing.owner_department_id == owner and existing.level == grade:
                     return _resource_view(session, rp.path)
@@ -644,7 +691,9 @@ def create_grant(
             if info is None or rp.path not in rows:  # grants name registered resources only
                 raise NotFound("access.resource_unknown", resource=rp.path)
             _check_manage(actor, info.owner_department_id, rp.path)
-            inside = info.owner_department_id in subj.department_path
+            inside = inside_owner(
+                info.owner_department_id, subj.department_path, subtree=subj.include_subdepartments
+            )
             status = "active"
             if scen == "opening" and info.level > 1:
                 raise PermissionDenied("access.opening_level", resource=rp.path, level=info.level)
@@ -716,35 +765,73 @@ def create_grant(
     )
 
 
-def approve_grant(platform: Platform, approver: Principal, grant_id: int, *, now: datetime | None = None) -> GrantView:
-    """Record the data authority's approval on a grant (required for 三级 outside the owner)."""
+def _approvable(row: AccessGrant | None, approver: Principal, gid: int) -> AccessGrant:
+    """The grant `approver` may approve now; refusals as in the module doc."""
+    if row is None:
+        raise NotFound("access.grant_unknown", grant=gid)
+    if row.status == "revoked":
+        raise Conflict("access.grant_revoked", grant=gid)
+    if row.authority_approved_by is not None and row.approval_signature:
+        raise Conflict("access.grant_approved", grant=gid)
+    if row.created_by is not None and row.created_by == approver.user_id:
+        raise PermissionDenied("access.approve_own", grant=gid)
+    subject = Subject(
+        row.subject_kind,
+        row.subject_id,
+        tuple(row.subject_department_path),
+        bool(row.include_subdepartments),
+    )
+    if subject.covers(approver):
+        raise PermissionDenied("access.approve_self", grant=gid)
+    return row
+
+
+def approve_grant(
+    platform: Platform,
+    approver: Principal,
+    grant_id: int,
+    *,
+    signing_password: str,
+    now: datetime | None = None,
+) -> GrantView:
+    """The data authority's signed approval of a grant (required for 三级 outside the owner).
+
+    The approver's own SM2 key, opened with `signing_password`, signs the canonical approval
+    document (shuan.access.approval). A wrong password is an AuthError (and counts toward the
+    approver's lockout, see shuan.identity.signing). The signature is verified against the
+    approver's key inside the committing transaction, after the grant is read again: if the grant
+    changed in between, the approval is refused (Conflict) and nothing is recorded as approved."""
     when = _now(now)
 
     def work() -> GrantView:
         gid = check_id(grant_id, "grant_id")
         if not _is_authority(approver):
             raise PermissionDenied("access.not_authority")
+        if not isinstance(signing_password, str) or not signing_password:
+            raise bad_field("signing_password", "access.reason_empty")
+        # 1. everything is checked before the key is opened (no password attempt for a refused approval)
+        with platform.store.sessions() as session:
+            row = _approvable(session.get(AccessGrant, gid), approver, gid)
+            payload = grant_document(row, approver=approver.username, approved_at=when)
+        # 2. sign (own transactions: audited, counts wrong passwords toward lockout)
+        signature = sign_approval(platform, actor=approver, password=signing_password, payload=payload, now=when)
+        # 3. verify and commit
+        assert approver.user_id is not None  # noqa: S101 - sign_approval refuses a principal without a user
         with platform.store.transaction() as session:
             _lock(session)
-            row = session.get(AccessGrant, gid)
-            if row is None:
-                raise NotFound("access.grant_unknown", grant=gid)
-            if row.status == "revoked":
-                raise Conflict("access.grant_revoked", grant=gid)
-            if row.authority_approved_by is not None:
-                raise Conflict("access.grant_approved", grant=gid)
-            if row.created_by is not None and row.created_by == approver.user_id:
-                raise PermissionDenied("access.approve_own", grant=gid)
-            subject = Subject(
-                row.subject_kind,
-                row.subject_id,
-                tuple(row.subject_department_path),
-                bool(row.include_subdepartments),
-            )
-            if subject.covers(approver):
-                raise PermissionDenied("access.approve_self", grant=gid)
+            row = _approvable(session.get(AccessGrant, gid), approver, gid)
+            if grant_document(row, approver=approver.username, approved_at=when) != payload:
+                raise Conflict("access.grant_changed", grant=gid)
+            key = active_key(session, approver.user_id)
+            if key is None or not verify_approval(key.public_key, payload, signature):
+                raise Conflict("access.approval_unverified", grant=gid)
             row.authority_approved_by = approver.user_id
             row.authority_approved_at = when
+            row.approval_version = APPROVAL_VERSION
+            row.approval_signer = approver.username
+            row.approval_key_id = key.id
+            row.approval_key_fingerprint = fingerprint(key.public_key)
+            row.approval_signature = signature.hex()
             previous = row.status
             row.status = "active"
             row.change_seq = _bump(session)
@@ -755,7 +842,16 @@ def approve_grant(platform: Platform, approver: Principal, grant_id: int, *, now
                     actor=approver,
                     resource=row.resource_path,
                     purpose=row.purpose,
-                    details={"grant": gid, "from": previous, "created_by": row.created_by},
+                    details={
+                        "grant": gid,
+                        "from": previous,
+                        "created_by": row.created_by,
+                        "document_version": APPROVAL_VERSION,
+                        "digest": sm3_hex(payload),
+                        "signature": signature.hex(),
+                        "key_id": key.id,
+                        "key_fingerprint": row.approval_key_fingerprint,
+                    },
                 ),
                 now=when,
             )
@@ -764,6 +860,61 @@ def approve_grant(platform: Platform, approver: Principal, grant_id: int, *, now
         return view
 
     return _audited(platform, approver, "grant.approve", f"grant:{_show(grant_id)}", work)
+
+
+def _approval_check(platform: Platform, gid: int) -> ApprovalCheck:
+    """Re-encode the approval document from the stored grant and check its signature with the
+    signer's public key as the identity part keeps it (`signing_keys`: active and retired keys)."""
+    with platform.store.sessions() as session:
+        row = session.get(AccessGrant, gid)
+        if row is None:
+            raise NotFound("access.grant_unknown", grant=gid)
+        signer, key_id, stored_print = row.approval_signer, row.approval_key_id, row.approval_key_fingerprint
+        approver_id, approved_at = row.authority_approved_by, row.authority_approved_at
+        signature_hex, version = row.approval_signature, row.approval_version
+        signed = bool(
+            approver_id is not None and approved_at is not None and signature_hex and signer and key_id is not None
+        )
+        payload = None
+        if signed and version == APPROVAL_VERSION:
+            assert signer is not None and approved_at is not None  # noqa: S101 - `signed` checked them
+            payload = grant_document(row, approver=signer, approved_at=approved_at)
+    valid = False
+    if payload is not None and signer is not None and signature_hex is not None:
+        try:
+            signature = bytes.fromhex(signature_hex)
+            keys = signing_keys(platform, username=signer)
+        except (ValueError, NotFound, InvalidInput):
+            keys, signature = [], b""
+        for key in keys:
+            if key.id == key_id and key.user_id == approver_id and fingerprint(key.public_key) == stored_print:
+                valid = verify_approval(key.public_key, payload, signature)
+    return ApprovalCheck(
+        grant_id=gid,
+        approved=approver_id is not None,
+        signed=signed,
+        valid=valid,
+        approver_id=approver_id,
+        approver=signer,
+        approved_at=None if approved_at is None else aware(approved_at),
+        document_version=version,
+        key_id=key_id,
+        key_fingerprint=stored_print,
+        signature=signature_hex,
+        digest=None if payload is None else sm3_hex(payload),
+    )
+
+
+def verify_grant_approval(platform: Platform, grant_id: int) -> bool:
+    """True when the grant carries an approval whose signature verifies: the stored document fields
+    re-encoded, checked with the signer's public key (NotFound for an unknown grant)."""
+    return _approval_check(platform, check_id(grant_id, "grant_id")).valid
+
+
+def grant_approval(platform: Platform, actor: Principal, grant_id: int) -> ApprovalCheck:
+    """A grant's approval and its verification, for whoever may see the grant (see `get_grant`)."""
+    get_grant(platform, actor, grant_id)
+    return _approval_check(platform, grant_id)
 
 
 def revoke_grant(
@@ -818,13 +969,15 @@ def revoke_grant(
 
 
 def _visible(actor: Principal, row: AccessGrant, engine: DecisionEngine) -> bool:
+    """Whether `actor` may see the grant. Reads the engine's loaded register only (the caller
+    refreshes it first with `ensure_fresh`): this runs inside the caller's session."""
     if actor.can(Permission.GRANT_MANAGE) or actor.can(Permission.AUDIT_READ):
         return True
     subject = Subject(row.subject_kind, row.subject_id, (), bool(row.include_subdepartments))
     if subject.covers(actor):
         return True
     if actor.can(Permission.GRANT_MANAGE_DEPT) and actor.department_id is not None:
-        info = engine.resource_info(row.resource_path)
+        info = engine.cached_info(row.resource_path)
         return info is not None and info.owner_department_id == actor.department_id
     return False
 
@@ -832,6 +985,7 @@ def _visible(actor: Principal, row: AccessGrant, engine: DecisionEngine) -> bool
 def get_grant(platform: Platform, actor: Principal, grant_id: int) -> GrantView:
     """One grant, if the actor may see it (managers, auditors, its subject); NotFound otherwise."""
     gid = check_id(grant_id, "grant_id")
+    engine_for(platform).ensure_fresh()
     with platform.store.sessions() as session:
         row = session.get(AccessGrant, gid)
         if row is None or not _visible(actor, row, engine_for(platform)):
@@ -872,6 +1026,7 @@ def list_grants(
     if not include_revoked:
         query = query.where(AccessGrant.status != "revoked")
     engine = engine_for(platform)
+    engine.ensure_fresh()
     out: list[GrantView] = []
     skipped = 0
     with platform.store.sessions() as session:
@@ -899,7 +1054,10 @@ def decide(
     purpose: str | None = None,
     now: datetime | None = None,
 ) -> Decision:
-    """A decision without an audit record (the caller that performs the access records it)."""
+    """A decision without an audit record (the caller that performs the access records it).
+
+    `purpose` is the usage scenario the access is for; None decides for ``business``, so only grants
+    made for business use can allow it."""
     return engine_for(platform).decide(principal, resource_path, action, purpose=purpose, now=now)
 
 
@@ -914,6 +1072,7 @@ def _decision_event(
         purpose=_show(purpose) if purpose else "",
         details={
             "action": _show(decision.action),
+            "scenario": DEFAULT_SCENARIO if purpose is None else _show(purpose),
             "rule": decision.rule,
             "detail": decision.detail,
             "grant": decision.grant_id,
@@ -977,6 +1136,7 @@ def query_decision(
 
 
 __all__ = [
+    "ApprovalCheck",
     "GrantView",
     "ResourceView",
     "Subject",
@@ -987,6 +1147,7 @@ __all__ = [
     "engine_for",
     "get_grant",
     "get_resource",
+    "grant_approval",
     "list_grants",
     "query_decision",
     "register_resource",
@@ -994,4 +1155,5 @@ __all__ = [
     "set_authorised_departments",
     "set_resource_level",
     "set_resource_public",
+    "verify_grant_approval",
 ]

@@ -121,6 +121,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不能审批授予自己的授权 {grant}",
         "cannot approve grant {grant} whose subject is oneself",
     ),
+    "access.register_source": (
+        "部门只能在本部门已登记的数据源下登记表和列：{resource} 须由安全管理员或平台登记",
+        "a department registers tables and columns only under a source registered to it: "
+        "{resource} must be registered by a security administrator or the platform",
+    ),
+    "access.grant_changed": (
+        "授权 {grant} 在签署审批期间已被修改，审批未生效，请重新审批",
+        "grant {grant} changed while the approval was being signed; the approval was not recorded, approve it again",
+    ),
+    "access.approval_unverified": (
+        "授权 {grant} 的审批签名无法用审批人当前的签名密钥验证，审批未生效",
+        "the approval signature on grant {grant} does not verify with the approver's current signing key; not recorded",
+    ),
+    "access.approval_invalid": (
+        "授权 {grant} 的审批签名验证失败（未审批、未签名或签名与授权内容不符）",
+        "the approval of grant {grant} does not verify (not approved, not signed, or the signature does not match)",
+    ),
+    "access.approval_valid": (
+        "授权 {grant} 的审批签名有效：审批人 {approver}，密钥指纹 {fingerprint}",
+        "the approval of grant {grant} verifies: approved by {approver}, key fingerprint {fingerprint}",
+    ),
+    "access.signing_password_prompt": ("审批签名密码（本人登录密码）", "signing password (your own login password)"),
     "access.query_permission": (
         "无权查询他人的访问决策",
         "not allowed to query access decisions about others",
@@ -143,8 +165,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "access.why_deny_not_yet_valid": ("拒绝：授权 #{grant} 尚未生效", "denied: grant #{grant} is not yet valid"),
     "access.why_deny_expired": ("拒绝：授权 #{grant} 已过期", "denied: grant #{grant} has expired"),
     "access.why_deny_purpose": (
-        "拒绝：授权 #{grant} 的使用场景与本次用途不符",
-        "denied: grant #{grant} is for another usage scenario",
+        "拒绝：授权 #{grant} 的使用场景与本次用途不符（未指明场景时按“业务办理”决策）",
+        "denied: grant #{grant} is for another usage scenario (a decision without a scenario is for business use)",
     ),
     "access.why_deny_pending_authority": (
         "拒绝：授权 #{grant} 待数据主管部门审批",

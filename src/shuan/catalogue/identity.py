@@ -10,6 +10,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "identity.field_vendor_name": ("外包单位名称", "vendor name"),
     "identity.field_token_name": ("令牌名称", "token name"),
     "identity.field_department_id": ("部门编号", "department id"),
+    "identity.field_request_id": ("申请编号", "request id"),
+    "identity.field_reason": ("理由", "reason"),
     # input
     "identity.bad_username": (
         "用户名无效：应为 3–64 个字母、数字或 . _ - 字符",
@@ -28,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "identity.already_bootstrapped": (
         "平台已初始化（已存在用户或部门），不能再次初始化",
         "the platform is already bootstrapped (users or departments exist)",
+    ),
+    "identity.bootstrap_distinct": (
+        "系统管理员、安全管理员和审计管理员须是三个不同的用户名",
+        "the system, security and audit administrators need three different usernames",
     ),
     # departments
     "identity.department_not_found": ("部门不存在：{department}", "no such department: {department}"),
@@ -144,6 +150,87 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "identity.token_scope_not_held": (
         "不能授予令牌自己没有的权限：{scope}",
         "a token cannot carry a permission you do not hold: {scope}",
+    ),
+    "identity.token_admin_expiry": (
+        "含管理权限的令牌有效期不能超过 {hours} 小时（与登录会话相同）；只有本人自助或非管理权限的令牌可长达 365 天",
+        "a token carrying an administrative permission may live at most {hours} hours (like a login session); "
+        "only self-service or non-administrative tokens may last up to 365 days",
+    ),
+    "identity.token_admin_lifetime": (
+        "该令牌有效期超过 {hours} 小时，而其所有者现拥有管理权限：请重新登录并创建新令牌",
+        "this token lives longer than {hours} hours and its owner now holds an administrative permission: "
+        "log in and create a new token",
+    ),
+    # dual control of changes to 三员 accounts
+    "identity.request_duplicate": (
+        "已有相同的待批准申请（编号 {request_id}）",
+        "an identical request is already pending (id {request_id})",
+    ),
+    "identity.request_own": (
+        "双人控制：不能批准或拒绝自己提出的申请（申请人可撤回）",
+        "dual control: you cannot approve your own request (the requester may withdraw it)",
+    ),
+    "identity.request_target": (
+        "双人控制：不能批准或拒绝针对自己账户的申请",
+        "dual control: you cannot decide a request about your own account",
+    ),
+    "identity.request_not_admin": (
+        "双人控制：须由系统管理员、安全管理员或审计管理员之一批准",
+        "dual control: the approver must be a system, security or audit administrator",
+    ),
+    "identity.request_same_role": (
+        "双人控制：{roles}不能批准此申请，须由另一类三员管理员批准",
+        "dual control: a {roles} cannot approve this request; it needs an administrator of another kind",
+    ),
+    "identity.request_not_found": ("申请不存在：{request_id}", "no such request: {request_id}"),
+    "identity.request_expired": (
+        "申请 {request_id} 已过期，请重新提出",
+        "request {request_id} has expired; make it again",
+    ),
+    "identity.request_closed": (
+        "申请 {request_id} 已处理（{status}）",
+        "request {request_id} has already been decided ({status})",
+    ),
+    "identity.request_requester_gone": (
+        "申请 {request_id} 的申请人已停用或不再是系统管理员，申请不能批准",
+        "the requester of request {request_id} is disabled or no longer a system administrator; it cannot be approved",
+    ),
+    "identity.request_bad_status": ("未知的申请状态：{status}", "unknown request status: {status}"),
+    # CLI
+    "identity.cli_pending": (
+        "涉及三员账户的变更已提交为申请 {request_id}（{kind} {target}），须另一类三员管理员在 {hours} 小时内批准"
+        "（shuan user approve {request_id}）后才生效",
+        "the change to a separation-of-duties account is request {request_id} ({kind} {target}); it takes effect "
+        "only when an administrator of another kind approves it within {hours} hours "
+        "(shuan user approve {request_id})",
+    ),
+    "identity.cli_approved": (
+        "已批准申请 {request_id}（{kind} {target}），变更已生效",
+        "request {request_id} ({kind} {target}) approved; the change is made",
+    ),
+    "identity.cli_approved_secret": (
+        "上面是 {target} 的一次性口令，只显示这一次：请当面交给本人（申请人看不到它）；{hours} 小时内有效",
+        "above is the one-time secret of {target}, shown once: hand it to them in person (the requester never sees "
+        "it); valid for {hours} hours",
+    ),
+    "identity.cli_refused": ("已拒绝申请 {request_id}", "request {request_id} refused"),
+    "identity.cli_init_done": (
+        "平台已初始化：主管部门“{department}”（编号 {department_id}）；三员账户：系统管理员 {admin}、安全管理员 {secadmin}、"
+        "审计管理员 {auditor}",
+        'platform bootstrapped: data authority "{department}" (id {department_id}); administrators: system {admin}, '
+        "security {secadmin}, audit {auditor}",
+    ),
+    "identity.cli_init_secrets": (
+        "上面是三名管理员各自的一次性口令（每行：角色、用户名、口令），只显示这一次，{hours} 小时内有效；"
+        "请分别交给本人，各自首次登录须修改密码并绑定动态口令（shuan token bootstrap --username 用户名）",
+        "above are the three administrators' one-time secrets (role, username, secret per line), shown once and valid "
+        "for {hours} hours; give each to its owner alone — each first login changes it and enrols TOTP "
+        "(shuan token bootstrap --username NAME)",
+    ),
+    "identity.cli_token_days_or_hours": ("--days 与 --hours 只能给出一个", "give --days or --hours, not both"),
+    "identity.cli_token_admin_limit": (
+        "含管理权限的令牌最长 {hours} 小时有效（与登录会话相同）",
+        "tokens carrying an administrative permission live at most {hours} hours (like a login session)",
     ),
     # signing
     "identity.no_signing_key": ("尚无签名密钥：请先设置自己的密码", "no signing key yet: set your own password first"),

@@ -37,8 +37,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "根密钥与数据库不匹配：无法解开 {key_id}（请确认使用的是初始化该数据库时的根密钥）",
         "the root key does not match this store: cannot unwrap {key_id} (use the root key the store was created with)",
     ),
+    "key.not_data_key": (
+        "密文指向的密钥 {key_id} 不是数据密钥，拒绝解密",
+        "the ciphertext names key {key_id}, which is not a data key; refusing to decrypt",
+    ),
+    "key.approval_unverified": (
+        "销毁申请 {request} 的审批签名无法验证，未执行销毁",
+        "the approval signature on destruction request {request} does not verify; nothing was destroyed",
+    ),
+    "key.approval_invalid": (
+        "销毁申请 {request} 的审批签名验证失败（未批准、未签名或签名与申请内容不符）",
+        "the approval of destruction request {request} does not verify (not approved, not signed, or no match)",
+    ),
+    "key.approval_valid": (
+        "销毁申请 {request} 的审批签名有效：审批人 {approver}，密钥指纹 {fingerprint}",
+        "the approval of destruction request {request} verifies: approved by {approver}, key fingerprint {fingerprint}",
+    ),
+    "key.signing_password_missing": ("批准销毁须提供本人的审批签名密码", "approving a destruction needs your signing password"),
+    "key.signing_password_prompt": ("审批签名密码（本人登录密码）", "signing password (your own login password)"),
     "key.created": ("已创建密钥 {key_id}", "key created: {key_id}"),
     "key.rewrapped": ("已重新包装 {count} 个数据密钥", "{count} data keys rewrapped"),
-    "key.destroy_requested": ("已提交销毁申请 {request}，待另一名安全管理员批准", "destruction request {request} filed; another security administrator must approve it"),
+    "key.destroy_requested": ("已提交销毁申请 {request}，待另一名安全管理员签名批准", "destruction request {request} filed; another security administrator must approve it"),
     "key.destroyed_done": ("已销毁 {count} 个密钥版本（密码学销毁）", "{count} key versions destroyed (crypto-shredded)"),
 }

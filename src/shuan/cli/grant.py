@@ -100,15 +100,37 @@ def show_cmd(grant_id: int) -> None:
         emit(get_grant(platform, actor, grant_id))
 
 
+def signing_password(key: str) -> str:
+    """The approver's own password, asked for on the terminal (never an option or a variable: it
+    opens the personal signing key, and would otherwise stay in the shell history)."""
+    return str(click.prompt(msg(key), hide_input=True, err=True))
+
+
 @command.command("approve")
 @click.argument("grant_id", type=ID)
 def approve_cmd(grant_id: int) -> None:
-    """主管部门审批（三级跨部门授权）。"""
+    """主管部门签名审批（三级跨部门授权）：输入本人密码以本人签名密钥签署审批。"""
     from shuan.access.service import approve_grant
 
     with authenticated() as (platform, actor):
-        view = approve_grant(platform, actor, grant_id)
+        password = signing_password("access.signing_password_prompt")
+        view = approve_grant(platform, actor, grant_id, signing_password=password)
     output.info(msg("grant.done", grant_id=view.id, status=view.status))
+
+
+@command.command("verify-approval")
+@click.argument("grant_id", type=ID)
+def verify_approval_cmd(grant_id: int) -> None:
+    """验证授权的审批签名（按存储的授权内容重新编码审批单，用审批人的公钥验证）。"""
+    from shuan.access.service import grant_approval
+    from shuan.errors import CryptoError
+
+    with authenticated() as (platform, actor):
+        check = grant_approval(platform, actor, grant_id)
+    emit(check)
+    if not check.valid:
+        raise CryptoError("access.approval_invalid", grant=grant_id)
+    output.info(msg("access.approval_valid", grant=grant_id, approver=check.approver, fingerprint=check.key_fingerprint))
 
 
 @command.command("revoke")
@@ -127,9 +149,10 @@ def revoke_cmd(grant_id: int, reason: str | None) -> None:
 @click.option("--resource", required=True, help="资源路径")
 @click.option("--action", type=click.Choice(ACTIONS), required=True)
 @click.option("--user", "user_id", type=ID, default=None, help="其他用户的编号（需 decision.query 权限）；默认本人")
-@click.option("--scenario", type=click.Choice(list(SCENARIOS)), default=None, help="使用场景")
-def check_cmd(resource: str, action: str, user_id: int | None, scenario: str | None) -> None:
-    """访问决策：是否允许、依据哪条授权或规则（记入审计）。"""
+@click.option("--scenario", type=click.Choice(list(SCENARIOS)), default="business", show_default=True,
+              help="使用场景：只有为该场景所做的授权适用（默认 business 业务办理）")
+def check_cmd(resource: str, action: str, user_id: int | None, scenario: str) -> None:
+    """访问决策：是否允许、依据哪条授权或规则（记入审计）。每次决策针对一个使用场景。"""
     from shuan.access.service import query_decision
     from shuan.lookups import user_principal
 

@@ -1,4 +1,5 @@
-"""`shuan key list|create|rotate-kek|rewrap|destroy-request|destroy-approve`: the key hierarchy (安全管理员)."""
+"""`shuan key list|create|rotate-kek|rewrap|destroy-request|destroy-approve|verify-approval`: the key
+hierarchy (安全管理员)."""
 
 from __future__ import annotations
 
@@ -76,11 +77,30 @@ def destroy_request_cmd(dataset: str, reason: str) -> None:
 
 
 @command.command("destroy-approve")
-@click.argument("request_id", type=int)
+@click.argument("request_id", type=click.IntRange(1, 2_147_483_647))
 def destroy_approve_cmd(request_id: int) -> None:
-    """批准并执行销毁申请：该数据集所有版本的密钥材料被清除，其密文不可再解密。"""
+    """签名批准并执行销毁申请（输入本人密码以本人签名密钥签署）：该数据集所有版本的密钥材料被清除，其密文不可再解密。"""
+    from shuan.cli.grant import signing_password
     from shuan.crypto.keys import service
 
     with authenticated() as (platform, actor):
-        count = service.approve_destruction(platform, actor, request_id)
+        password = signing_password("key.signing_password_prompt")
+        count = service.approve_destruction(platform, actor, request_id, signing_password=password)
     output.info(msg("key.destroyed_done", count=count))
+
+
+@command.command("verify-approval")
+@click.argument("request_id", type=click.IntRange(1, 2_147_483_647))
+def verify_approval_cmd(request_id: int) -> None:
+    """验证销毁申请的审批签名（按存储的申请重新编码审批单，用审批人的公钥验证）。"""
+    from shuan.cli.records import emit
+    from shuan.crypto.keys import service
+    from shuan.errors import CryptoError
+
+    with authenticated() as (platform, actor):
+        check = service.destruction_approval(platform, actor, request_id)
+    emit(check)
+    if not check.valid:
+        raise CryptoError("key.approval_invalid", request=request_id)
+    output.info(msg("key.approval_valid", request=request_id, approver=check.approver,
+                    fingerprint=check.key_fingerprint))

@@ -8,6 +8,7 @@ own, and is re-encrypted under each new one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -26,6 +27,7 @@ from shuan.identity.common import (
     roles_of,
     user_resource,
 )
+from shuan.identity.dual_control import PendingRequest, RequestKind, defer, guarded_roles
 from shuan.identity.lockout import is_locked, locked_error, register_failure, reset_failures
 from shuan.identity.models import PasswordHistory, User
 from shuan.identity.passwords import (
@@ -123,31 +125,49 @@ def change_password(
     return audited(platform, actor=actor, action=action, resource=resource, now=now, body=body)
 
 
-def reset_password(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None) -> str:
+def _apply_reset(platform: Platform, s: Session, actor: Principal, user: User, now: datetime,
+                 via: Mapping[str, object] | None = None) -> str:
+    secret = new_one_time_secret()
+    _push_history(s, user, platform.settings.password_history, now)
+    user.password_hash = hash_password(secret)
+    user.password_changed_at = now
+    user.must_change_password = True
+    user.one_time_expires_at = now + ONE_TIME_LIFETIME
+    reset_failures(user)
+    ended = end_sessions(s, user.id, reason="password_reset", now=now)
+    retired = retire_keys(s, user.id, now=now)
+    record(platform, s, now, action="password.reset", actor=actor, resource=user_resource(user.username),
+           details={"sessions_ended": ended, "signing_keys_retired": retired, **dict(via or {})})
+    return secret
+
+
+def reset_password(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None
+                   ) -> str | PendingRequest:
     """An administrator's reset: returns a new one-time secret (show it once). Ends the user's sessions,
-    clears a lockout and retires the signing key (its password is gone; old signatures still verify)."""
+    clears a lockout and retires the signing key (its password is gone; old signatures still verify).
+
+    For a 三员 account the reset is requested (PendingRequest); the approver receives the secret."""
     now = now_or(now)
 
-    def body(s: Session) -> str:
+    def body(s: Session) -> str | PendingRequest:
         require(actor, Permission.IDENTITY_MANAGE)
         user = load_user(s, username, lock=True)
         if user.id == actor.user_id:
             raise PermissionDenied("identity.self_admin")
-        secret = new_one_time_secret()
-        _push_history(s, user, platform.settings.password_history, now)
-        user.password_hash = hash_password(secret)
-        user.password_changed_at = now
-        user.must_change_password = True
-        user.one_time_expires_at = now + ONE_TIME_LIFETIME
-        reset_failures(user)
-        ended = end_sessions(s, user.id, reason="password_reset", now=now)
-        retired = retire_keys(s, user.id, now=now)
-        record(platform, s, now, action="password.reset", actor=actor, resource=user_resource(user.username),
-               details={"sessions_ended": ended, "signing_keys_retired": retired})
-        return secret
+        concerns = guarded_roles(s, user.id)
+        if concerns:
+            return defer(platform, s, actor=actor, kind=RequestKind.PASSWORD_RESET, target_username=user.username,
+                         target_user_id=user.id, params={}, concerns=concerns, now=now)
+        return _apply_reset(platform, s, actor, user, now)
 
     return audited(platform, actor=actor, action="password.reset", resource=user_resource(username), now=now,
                    body=body)
+
+
+def apply_password_reset(platform: Platform, s: Session, *, actor: Principal, user: User, now: datetime,
+                         via: Mapping[str, object]) -> str:
+    """An approved reset of a 三员 account's password; the secret goes to the approver."""
+    return _apply_reset(platform, s, actor, user, now, via)
 
 
 def unlock_user(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None) -> None:

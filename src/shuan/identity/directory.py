@@ -3,13 +3,14 @@
 Administration needs Permission.IDENTITY_MANAGE (系统管理员). The rules enforced here, not in front ends:
 the root department is unique and cannot move; a move that would make a cycle is refused; nobody
 changes their own roles or disables their own account; 三员分立 — no account holds two of
-系统管理员/安全管理员/审计管理员; vendor staff (外包人员) need an agreement end date and stop
+系统管理员/安全管理员/审计管理员, and changes to their accounts need a second person
+(identity/dual_control.py); vendor staff (外包人员) need an agreement end date and stop
 authenticating at it. New accounts get a one-time secret, never a password chosen by an administrator.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,6 +33,7 @@ from shuan.identity.common import (
     validate_name,
     validate_username,
 )
+from shuan.identity.dual_control import PendingRequest, RequestKind, defer, exclusive_of, guarded_roles
 from shuan.identity.models import Department, User, UserRole
 from shuan.identity.passwords import ONE_TIME_LIFETIME, hash_password, new_one_time_secret
 from shuan.identity.principal import Principal
@@ -223,6 +225,95 @@ def get_department(platform: Platform, *, department_id: int) -> DepartmentInfo:
 
 
 # -- users --------------------------------------------------------------------------------------------
+#
+# Each change is a check (which refuses bad input and impossible changes) and an apply (which makes
+# the change and records it). A change to a 三员 account is checked, then deferred as a request
+# (identity/dual_control.py); the approval checks again against the state of that moment and applies.
+
+
+def _when(value: object) -> datetime | None:
+    """A datetime stored in a request's parameters (ISO text)."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _via(request: Mapping[str, object] | None) -> dict[str, object]:
+    return dict(request or {})
+
+
+@dataclass(frozen=True)
+class _NewUser:
+    username: str
+    display_name: str
+    department_id: int
+    roles: frozenset[Role]
+    vendor_name: str | None
+    vendor_until: datetime | None
+
+    def params(self) -> dict[str, object]:
+        return {"username": self.username, "display_name": self.display_name, "department_id": self.department_id,
+                "roles": sorted(r.value for r in self.roles), "vendor_name": self.vendor_name,
+                "vendor_until": _iso(self.vendor_until)}
+
+
+def _check_new_user(
+    s: Session,
+    *,
+    username: str,
+    display_name: str,
+    department_id: int,
+    roles: Iterable[Role | str],
+    vendor_name: str | None,
+    vendor_until: datetime | None,
+    now: datetime,
+) -> _NewUser:
+    name = validate_username(username)
+    display = validate_name(display_name, field="display_name")
+    wanted = frozenset(parse_role(r) for r in roles)
+    _check_exclusive(wanted)
+    vendor = validate_name(vendor_name, field="vendor_name") if vendor_name is not None else None
+    until: datetime | None = None
+    if Role.VENDOR in wanted:
+        until = _check_vendor_until(vendor_until, now)
+    elif vendor_until is not None or vendor is not None:
+        raise InvalidInput("identity.vendor_role_missing")
+    dept = _get_dept(s, department_id)
+    if s.scalar(select(User.id).where(User.username == name)) is not None:
+        raise Conflict("identity.user_exists", username=name)
+    return _NewUser(name, display, dept.id, wanted, vendor, until)
+
+
+def _insert_user(platform: Platform, s: Session, actor: Principal, new: _NewUser, now: datetime,
+                 via: Mapping[str, object] | None = None) -> CreatedUser:
+    secret = new_one_time_secret()
+    user = User(
+        username=new.username,
+        display_name=new.display_name,
+        department_id=new.department_id,
+        active=True,
+        vendor_name=new.vendor_name,
+        vendor_until=new.vendor_until,
+        password_hash=hash_password(secret),
+        password_changed_at=now,
+        must_change_password=True,
+        one_time_expires_at=now + ONE_TIME_LIFETIME,
+        failed_logins=0,
+        lockout_count=0,
+        created_at=now,
+    )
+    s.add(user)
+    s.flush()
+    for role in sorted(new.roles):
+        s.add(UserRole(user_id=user.id, role=role.value, granted_at=now, granted_by=actor.user_id))
+    s.flush()
+    record(platform, s, now, action="user.create", actor=actor, resource=user_resource(new.username),
+           details={"user_id": user.id, "department_id": new.department_id,
+                    "roles": sorted(r.value for r in new.roles), "vendor_until": _iso(new.vendor_until),
+                    **_via(via)})
+    return CreatedUser(user=user_info(s, user), one_time_secret=secret)
 
 
 def create_user(
@@ -236,53 +327,77 @@ def create_user(
     vendor_name: str | None = None,
     vendor_until: datetime | None = None,
     now: datetime | None = None,
-) -> CreatedUser:
-    """A new account with a one-time secret. Vendor staff (role 外包人员) need `vendor_until`."""
+) -> CreatedUser | PendingRequest:
+    """A new account with a one-time secret. Vendor staff (role 外包人员) need `vendor_until`.
+
+    An account with a 三员 role is only requested: the result is a PendingRequest, and the secret
+    goes to whoever approves it (identity/admin_requests.py)."""
     now = now_or(now)
 
-    def body(s: Session) -> CreatedUser:
+    def body(s: Session) -> CreatedUser | PendingRequest:
         require(actor, Permission.IDENTITY_MANAGE)
-        name = validate_username(username)
-        display = validate_name(display_name, field="display_name")
-        wanted = {parse_role(r) for r in roles}
-        _check_exclusive(wanted)
-        vendor = validate_name(vendor_name, field="vendor_name") if vendor_name is not None else None
-        until: datetime | None = None
-        if Role.VENDOR in wanted:
-            until = _check_vendor_until(vendor_until, now)
-        elif vendor_until is not None or vendor is not None:
-            raise InvalidInput("identity.vendor_role_missing")
-        dept = _get_dept(s, department_id)
-        if s.scalar(select(User.id).where(User.username == name)) is not None:
-            raise Conflict("identity.user_exists", username=name)
-        secret = new_one_time_secret()
-        user = User(
-            username=name,
-            display_name=display,
-            department_id=dept.id,
-            active=True,
-            vendor_name=vendor,
-            vendor_until=until,
-            password_hash=hash_password(secret),
-            password_changed_at=now,
-            must_change_password=True,
-            one_time_expires_at=now + ONE_TIME_LIFETIME,
-            failed_logins=0,
-            lockout_count=0,
-            created_at=now,
-        )
-        s.add(user)
-        s.flush()
-        for role in sorted(wanted):
-            s.add(UserRole(user_id=user.id, role=role.value, granted_at=now, granted_by=actor.user_id))
-        s.flush()
-        record(platform, s, now, action="user.create", actor=actor, resource=user_resource(name),
-               details={"user_id": user.id, "department_id": dept.id, "roles": sorted(r.value for r in wanted),
-                        "vendor_until": until.isoformat() if until else None})
-        return CreatedUser(user=user_info(s, user), one_time_secret=secret)
+        new = _check_new_user(s, username=username, display_name=display_name, department_id=department_id,
+                              roles=roles, vendor_name=vendor_name, vendor_until=vendor_until, now=now)
+        concerns = exclusive_of(new.roles)
+        if concerns:
+            return defer(platform, s, actor=actor, kind=RequestKind.USER_CREATE, target_username=new.username,
+                         target_user_id=None, params=new.params(), concerns=concerns, now=now)
+        return _insert_user(platform, s, actor, new, now)
 
     return audited(platform, actor=actor, action="user.create", resource=user_resource(str(username)), now=now,
                    body=body)
+
+
+def apply_user_create(platform: Platform, s: Session, *, actor: Principal, params: Mapping[str, object],
+                      now: datetime, via: Mapping[str, object]) -> CreatedUser:
+    """An approved creation (the approver receives the one-time secret)."""
+    raw_roles = params.get("roles")
+    vendor_name = params.get("vendor_name")
+    new = _check_new_user(
+        s,
+        username=str(params.get("username")),
+        display_name=str(params.get("display_name")),
+        department_id=int(str(params.get("department_id"))),
+        roles=[str(r) for r in raw_roles] if isinstance(raw_roles, list) else (),
+        vendor_name=vendor_name if isinstance(vendor_name, str) else None,
+        vendor_until=_when(params.get("vendor_until")),
+        now=now,
+    )
+    return _insert_user(platform, s, actor, new, now, via)
+
+
+def _check_update(s: Session, actor: Principal, user: User, display_name: str | None,
+                  department_id: int | None) -> dict[str, object]:
+    """The changes an update makes (refused if none)."""
+    changes: dict[str, object] = {}
+    if display_name is not None:
+        display = validate_name(display_name, field="display_name")
+        if display != user.display_name:
+            changes["display_name"] = display
+    if department_id is not None and department_id != user.department_id:
+        if user.id == actor.user_id:
+            raise PermissionDenied("identity.self_admin")
+        changes["department_id"] = _get_dept(s, department_id).id
+    if not changes:
+        raise Conflict("identity.no_change")
+    return changes
+
+
+def _apply_update(platform: Platform, s: Session, actor: Principal, user: User, changes: Mapping[str, object],
+                  now: datetime, via: Mapping[str, object] | None = None) -> UserInfo:
+    details: dict[str, object] = {}
+    display = changes.get("display_name")
+    if isinstance(display, str):
+        details["display_name"] = display
+        user.display_name = display
+    dept = changes.get("department_id")
+    if isinstance(dept, int):
+        details["department_id"] = {"from": user.department_id, "to": dept}
+        user.department_id = dept
+    s.flush()
+    record(platform, s, now, action="user.update", actor=actor, resource=user_resource(user.username),
+           details={**details, **_via(via)})
+    return user_info(s, user)
 
 
 def update_user(
@@ -293,62 +408,116 @@ def update_user(
     display_name: str | None = None,
     department_id: int | None = None,
     now: datetime | None = None,
-) -> UserInfo:
-    """Change a display name or move a user to another department."""
+) -> UserInfo | PendingRequest:
+    """Change a display name or move a user to another department (a 三员 account's move is requested,
+    with any name change made together with it)."""
     now = now_or(now)
 
-    def body(s: Session) -> UserInfo:
+    def body(s: Session) -> UserInfo | PendingRequest:
         require(actor, Permission.IDENTITY_MANAGE)
         user = load_user(s, username, lock=True)
-        changes: dict[str, object] = {}
-        if display_name is not None:
-            display = validate_name(display_name, field="display_name")
-            if display != user.display_name:
-                changes["display_name"] = display
-                user.display_name = display
-        if department_id is not None and department_id != user.department_id:
-            if user.id == actor.user_id:
-                raise PermissionDenied("identity.self_admin")
-            dept = _get_dept(s, department_id)
-            changes["department_id"] = {"from": user.department_id, "to": dept.id}
-            user.department_id = dept.id
-        if not changes:
-            raise Conflict("identity.no_change")
-        record(platform, s, now, action="user.update", actor=actor, resource=user_resource(user.username),
-               details=changes)
-        return user_info(s, user)
+        changes = _check_update(s, actor, user, display_name, department_id)
+        concerns = guarded_roles(s, user.id)
+        if concerns and "department_id" in changes:
+            return defer(platform, s, actor=actor, kind=RequestKind.USER_UPDATE, target_username=user.username,
+                         target_user_id=user.id, params=changes, concerns=concerns, now=now)
+        return _apply_update(platform, s, actor, user, changes, now)
 
     return audited(platform, actor=actor, action="user.update", resource=user_resource(username), now=now,
                    body=body)
 
 
-def _set_active(platform: Platform, actor: Principal, username: str, active: bool, now: datetime) -> UserInfo:
+def apply_user_update(platform: Platform, s: Session, *, actor: Principal, user: User,
+                      params: Mapping[str, object], now: datetime, via: Mapping[str, object]) -> UserInfo:
+    display = params.get("display_name")
+    dept = params.get("department_id")
+    changes = _check_update(s, actor, user, display if isinstance(display, str) else None,
+                            dept if isinstance(dept, int) else None)
+    return _apply_update(platform, s, actor, user, changes, now, via)
+
+
+def _check_active(actor: Principal, user: User, active: bool) -> None:
+    if user.id == actor.user_id:
+        raise PermissionDenied("identity.self_admin")
+    if user.active == active:
+        raise Conflict("identity.already_enabled" if active else "identity.already_disabled")
+
+
+def _apply_active(platform: Platform, s: Session, actor: Principal, user: User, active: bool, now: datetime,
+                  via: Mapping[str, object] | None = None) -> UserInfo:
+    _check_active(actor, user, active)
+    user.active = active
+    details: dict[str, object] = {}
+    if not active:
+        details["sessions_ended"] = end_sessions(s, user.id, reason="disabled", now=now)
+    record(platform, s, now, action="user.enable" if active else "user.disable", actor=actor,
+           resource=user_resource(user.username), details={**details, **_via(via)})
+    return user_info(s, user)
+
+
+def _set_active(platform: Platform, actor: Principal, username: str, active: bool, now: datetime
+                ) -> UserInfo | PendingRequest:
     action = "user.enable" if active else "user.disable"
 
-    def body(s: Session) -> UserInfo:
+    def body(s: Session) -> UserInfo | PendingRequest:
         require(actor, Permission.IDENTITY_MANAGE)
         user = load_user(s, username, lock=True)
-        if user.id == actor.user_id:
-            raise PermissionDenied("identity.self_admin")
-        if user.active == active:
-            raise Conflict("identity.already_enabled" if active else "identity.already_disabled")
-        user.active = active
-        details: dict[str, object] = {}
-        if not active:
-            details["sessions_ended"] = end_sessions(s, user.id, reason="disabled", now=now)
-        record(platform, s, now, action=action, actor=actor, resource=user_resource(user.username), details=details)
-        return user_info(s, user)
+        _check_active(actor, user, active)
+        concerns = guarded_roles(s, user.id)
+        if concerns:
+            kind = RequestKind.USER_ENABLE if active else RequestKind.USER_DISABLE
+            return defer(platform, s, actor=actor, kind=kind, target_username=user.username, target_user_id=user.id,
+                         params={}, concerns=concerns, now=now)
+        return _apply_active(platform, s, actor, user, active, now)
 
     return audited(platform, actor=actor, action=action, resource=user_resource(username), now=now, body=body)
 
 
-def disable_user(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None) -> UserInfo:
+def disable_user(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None
+                 ) -> UserInfo | PendingRequest:
     """Disable an account: its sessions end and its tokens stop working (kept for the record)."""
     return _set_active(platform, actor, username, False, now_or(now))
 
 
-def enable_user(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None) -> UserInfo:
+def enable_user(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None
+                ) -> UserInfo | PendingRequest:
     return _set_active(platform, actor, username, True, now_or(now))
+
+
+def apply_user_active(platform: Platform, s: Session, *, actor: Principal, user: User, active: bool,
+                      now: datetime, via: Mapping[str, object]) -> UserInfo:
+    return _apply_active(platform, s, actor, user, active, now, via)
+
+
+def _check_assign(user: User, held: frozenset[Role], wanted: Role, vendor_until: datetime | None,
+                  now: datetime) -> datetime | None:
+    """Refusals of a role assignment; returns the vendor agreement end to set (外包人员), if any."""
+    if wanted in held:
+        raise Conflict("identity.role_held", role=wanted.value)
+    _check_exclusive(held | {wanted})
+    if wanted is Role.VENDOR:
+        if vendor_until is not None or user.vendor_until is None or user.vendor_until <= now:
+            return _check_vendor_until(vendor_until, now)
+        return None
+    if vendor_until is not None:
+        raise InvalidInput("identity.vendor_role_missing")
+    return None
+
+
+def _apply_assign(platform: Platform, s: Session, actor: Principal, user: User, wanted: Role,
+                  vendor_until: datetime | None, now: datetime, via: Mapping[str, object] | None = None
+                  ) -> UserInfo:
+    until = _check_assign(user, roles_of(s, user.id), wanted, vendor_until, now)
+    details: dict[str, object] = {"role": wanted.value}
+    if until is not None:
+        user.vendor_until = until
+    if wanted is Role.VENDOR:
+        details["vendor_until"] = _iso(user.vendor_until)
+    s.add(UserRole(user_id=user.id, role=wanted.value, granted_at=now, granted_by=actor.user_id))
+    s.flush()
+    record(platform, s, now, action="user.role_assign", actor=actor, resource=user_resource(user.username),
+           details={**details, **_via(via)})
+    return user_info(s, user)
 
 
 def assign_role(
@@ -359,57 +528,96 @@ def assign_role(
     role: Role | str,
     vendor_until: datetime | None = None,
     now: datetime | None = None,
-) -> UserInfo:
-    """Give a user a role. Refused: own roles, a second 三员 role, 外包人员 without an agreement end."""
+) -> UserInfo | PendingRequest:
+    """Give a user a role. Refused: own roles, a second 三员 role, 外包人员 without an agreement end.
+    A 三员 role, or any role for a 三员 account, is requested (PendingRequest)."""
     now = now_or(now)
 
-    def body(s: Session) -> UserInfo:
+    def body(s: Session) -> UserInfo | PendingRequest:
         require(actor, Permission.IDENTITY_MANAGE)
         wanted = parse_role(role)
         user = load_user(s, username, lock=True)
         if user.id == actor.user_id:
             raise PermissionDenied("identity.self_role")
         held = roles_of(s, user.id)
-        if wanted in held:
-            raise Conflict("identity.role_held", role=wanted.value)
-        _check_exclusive(held | {wanted})
-        details: dict[str, object] = {"role": wanted.value}
-        if wanted is Role.VENDOR:
-            if vendor_until is not None or user.vendor_until is None or user.vendor_until <= now:
-                user.vendor_until = _check_vendor_until(vendor_until, now)
-            details["vendor_until"] = user.vendor_until.isoformat()
-        elif vendor_until is not None:
-            raise InvalidInput("identity.vendor_role_missing")
-        s.add(UserRole(user_id=user.id, role=wanted.value, granted_at=now, granted_by=actor.user_id))
-        s.flush()
-        record(platform, s, now, action="user.role_assign", actor=actor, resource=user_resource(user.username),
-               details=details)
-        return user_info(s, user)
+        until = _check_assign(user, held, wanted, vendor_until, now)
+        concerns = exclusive_of(held | {wanted})
+        if concerns:
+            params = {"role": wanted.value, "vendor_until": _iso(until)}
+            return defer(platform, s, actor=actor, kind=RequestKind.ROLE_ASSIGN, target_username=user.username,
+                         target_user_id=user.id, params=params, concerns=concerns, now=now)
+        return _apply_assign(platform, s, actor, user, wanted, vendor_until, now)
 
     return audited(platform, actor=actor, action="user.role_assign", resource=user_resource(username), now=now,
                    body=body)
 
 
+def apply_role_assign(platform: Platform, s: Session, *, actor: Principal, user: User,
+                      params: Mapping[str, object], now: datetime, via: Mapping[str, object]) -> UserInfo:
+    return _apply_assign(platform, s, actor, user, parse_role(str(params.get("role"))),
+                         _when(params.get("vendor_until")), now, via)
+
+
+def _apply_remove(platform: Platform, s: Session, actor: Principal, user: User, wanted: Role, now: datetime,
+                  via: Mapping[str, object] | None = None) -> UserInfo:
+    if wanted not in roles_of(s, user.id):
+        raise Conflict("identity.role_not_held", role=wanted.value)
+    s.execute(delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == wanted.value))
+    record(platform, s, now, action="user.role_remove", actor=actor, resource=user_resource(user.username),
+           details={"role": wanted.value, **_via(via)})
+    return user_info(s, user)
+
+
 def remove_role(
     platform: Platform, *, actor: Principal, username: str, role: Role | str, now: datetime | None = None
-) -> UserInfo:
+) -> UserInfo | PendingRequest:
+    """Take a role away; a 三员 role, or any role of a 三员 account, is requested (PendingRequest)."""
     now = now_or(now)
 
-    def body(s: Session) -> UserInfo:
+    def body(s: Session) -> UserInfo | PendingRequest:
         require(actor, Permission.IDENTITY_MANAGE)
         wanted = parse_role(role)
         user = load_user(s, username, lock=True)
         if user.id == actor.user_id:
             raise PermissionDenied("identity.self_role")
-        if wanted not in roles_of(s, user.id):
+        held = roles_of(s, user.id)
+        if wanted not in held:
             raise Conflict("identity.role_not_held", role=wanted.value)
-        s.execute(delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == wanted.value))
-        record(platform, s, now, action="user.role_remove", actor=actor, resource=user_resource(user.username),
-               details={"role": wanted.value})
-        return user_info(s, user)
+        concerns = exclusive_of(held)
+        if concerns:
+            return defer(platform, s, actor=actor, kind=RequestKind.ROLE_REMOVE, target_username=user.username,
+                         target_user_id=user.id, params={"role": wanted.value}, concerns=concerns, now=now)
+        return _apply_remove(platform, s, actor, user, wanted, now)
 
     return audited(platform, actor=actor, action="user.role_remove", resource=user_resource(username), now=now,
                    body=body)
+
+
+def apply_role_remove(platform: Platform, s: Session, *, actor: Principal, user: User,
+                      params: Mapping[str, object], now: datetime, via: Mapping[str, object]) -> UserInfo:
+    return _apply_remove(platform, s, actor, user, parse_role(str(params.get("role"))), now, via)
+
+
+def _check_vendor(s: Session, user: User, vendor_until: datetime, vendor_name: str | None, now: datetime
+                  ) -> tuple[datetime, str | None]:
+    if Role.VENDOR not in roles_of(s, user.id):
+        raise InvalidInput("identity.vendor_role_missing")
+    until = _check_vendor_until(vendor_until, now)
+    name = validate_name(vendor_name, field="vendor_name") if vendor_name is not None else None
+    return until, name
+
+
+def _apply_vendor(platform: Platform, s: Session, actor: Principal, user: User, vendor_until: datetime,
+                  vendor_name: str | None, now: datetime, via: Mapping[str, object] | None = None) -> UserInfo:
+    until, name = _check_vendor(s, user, vendor_until, vendor_name, now)
+    details: dict[str, object] = {"from": _iso(user.vendor_until), "to": until.isoformat()}
+    user.vendor_until = until
+    if name is not None:
+        user.vendor_name = name
+        details["vendor_name"] = name
+    record(platform, s, now, action="user.vendor_update", actor=actor, resource=user_resource(user.username),
+           details={**details, **_via(via)})
+    return user_info(s, user)
 
 
 def set_vendor_agreement(
@@ -420,30 +628,31 @@ def set_vendor_agreement(
     vendor_until: datetime,
     vendor_name: str | None = None,
     now: datetime | None = None,
-) -> UserInfo:
+) -> UserInfo | PendingRequest:
     """Extend or shorten a vendor account's agreement (to end it now, disable the account)."""
     now = now_or(now)
 
-    def body(s: Session) -> UserInfo:
+    def body(s: Session) -> UserInfo | PendingRequest:
         require(actor, Permission.IDENTITY_MANAGE)
         user = load_user(s, username, lock=True)
-        if Role.VENDOR not in roles_of(s, user.id):
-            raise InvalidInput("identity.vendor_role_missing")
-        until = _check_vendor_until(vendor_until, now)
-        details: dict[str, object] = {
-            "from": user.vendor_until.isoformat() if user.vendor_until else None,
-            "to": until.isoformat(),
-        }
-        user.vendor_until = until
-        if vendor_name is not None:
-            user.vendor_name = validate_name(vendor_name, field="vendor_name")
-            details["vendor_name"] = user.vendor_name
-        record(platform, s, now, action="user.vendor_update", actor=actor, resource=user_resource(user.username),
-               details=details)
-        return user_info(s, user)
+        until, name = _check_vendor(s, user, vendor_until, vendor_name, now)
+        concerns = guarded_roles(s, user.id)
+        if concerns:
+            return defer(platform, s, actor=actor, kind=RequestKind.VENDOR_UPDATE, target_username=user.username,
+                         target_user_id=user.id, params={"vendor_until": until.isoformat(), "vendor_name": name},
+                         concerns=concerns, now=now)
+        return _apply_vendor(platform, s, actor, user, until, name, now)
 
     return audited(platform, actor=actor, action="user.vendor_update", resource=user_resource(username), now=now,
                    body=body)
+
+
+def apply_vendor_update(platform: Platform, s: Session, *, actor: Principal, user: User,
+                        params: Mapping[str, object], now: datetime, via: Mapping[str, object]) -> UserInfo:
+    until = _when(params.get("vendor_until"))
+    name = params.get("vendor_name")
+    return _apply_vendor(platform, s, actor, user, until if until is not None else now,
+                         name if isinstance(name, str) else None, now, via)
 
 
 def get_user(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None) -> UserInfo:

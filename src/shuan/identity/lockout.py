@@ -2,12 +2,21 @@
 `lockout_base_seconds`, doubling with each further lockout (capped at a day); success resets both.
 
 Wrong passwords, wrong TOTP codes at login and wrong signing passwords all count.
+
+Names that are no account are counted too (`UnknownNames`), in memory, so that after the same
+number of failures they answer with the same "locked" refusal as a real account: otherwise the
+lockout itself would tell which usernames exist. They are keyed by the SM3 digest of the lower-cased
+name (the names themselves are not kept) in a bounded table per platform and per process.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from dataclasses import replace
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -90,3 +99,73 @@ def register_failure(
                 now=now,
             )
         return locked
+
+
+# -- names that are no account ------------------------------------------------------------------------
+
+MAX_UNKNOWN_TRACKED = 10_000
+
+
+@dataclass
+class _Phantom:
+    failures: int = 0
+    lockouts: int = 0
+    locked_until: datetime | None = None
+
+
+class UnknownNames:
+    """Failure counts and lockouts for login names that are no account, as a real account keeps them.
+
+    At most `max_tracked` names are remembered; beyond that the least recently failed is forgotten
+    (an attacker must first make that many failed attempts, at the per-address rate limit)."""
+
+    def __init__(self, max_tracked: int = MAX_UNKNOWN_TRACKED) -> None:
+        self.max_tracked = max_tracked
+        self._names: OrderedDict[str, _Phantom] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(typed: object) -> str:
+        text = typed.strip().lower() if isinstance(typed, str) else repr(typed)
+        return hashlib.new("sm3", text.encode("utf-8", "backslashreplace")).hexdigest()
+
+    def locked_for(self, key: str, now: datetime) -> int | None:
+        """Seconds left of a lockout of this name (rounded up), or None."""
+        with self._lock:
+            entry = self._names.get(key)
+            if entry is None or entry.locked_until is None or now >= entry.locked_until:
+                return None
+            return max(1, math.ceil((entry.locked_until - now).total_seconds()))
+
+    def fail(self, key: str, now: datetime, *, threshold: int, base_seconds: int) -> tuple[int, int] | None:
+        """Count a failure; returns (seconds, lockouts) when it locked the name."""
+        with self._lock:
+            entry = self._names.pop(key, None) or _Phantom()
+            self._names[key] = entry  # most recent last
+            while len(self._names) > self.max_tracked:
+                self._names.popitem(last=False)
+            entry.failures += 1
+            if entry.failures < threshold:
+                return None
+            entry.lockouts += 1
+            entry.failures = 0
+            seconds = lock_seconds(base_seconds, entry.lockouts)
+            entry.locked_until = now + timedelta(seconds=seconds)
+            return seconds, entry.lockouts
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+_UNKNOWN: dict[int, UnknownNames] = {}
+_UNKNOWN_LOCK = threading.Lock()
+
+
+def unknown_names(platform: Platform) -> UnknownNames:
+    """The unknown-name table of a platform (forgotten with it)."""
+    with _UNKNOWN_LOCK:
+        table = _UNKNOWN.get(id(platform))
+        if table is None:
+            table = _UNKNOWN[id(platform)] = UnknownNames()
+            weakref.finalize(platform, _UNKNOWN.pop, id(platform), None)
+        return table

@@ -28,6 +28,7 @@ from sqlalchemy.types import TypeDecorator
 from shuan.store.models import Base
 
 __all__ = [
+    "AdminRequest",
     "ApiToken",
     "AuthSession",
     "Base",
@@ -176,3 +177,26 @@ class SigningKey(Base):
     kdf_params: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AdminRequest(Base):
+    """A change to a 三员 account waiting for a second person (dual control, identity/dual_control.py).
+
+    `params` holds what the change needs, never a secret (one-time secrets are made at approval);
+    `excluded_roles` lists the 三员 roles an approver must not hold (the requester's and the target's,
+    and the role being granted or removed)."""
+
+    __tablename__ = "admin_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    target_username: Mapped[str] = mapped_column(String(64), index=True)
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    excluded_roles: Mapped[list[str]] = mapped_column(JSON)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending | approved | refused | expired
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reason: Mapped[str | None] = mapped_column(String(200))  # why it was refused

@@ -30,7 +30,8 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.VENDOR: ("外包人员", "vendor staff"),
 }
 
-#: 三员分立: no account may hold two of these (等保 2.0 level 3)
+#: 三员分立: no account may hold two of these (等保 2.0 level 3), and any change to an account that
+#: holds one (or is given one) takes two people of different 三员 roles (identity/dual_control.py)
 EXCLUSIVE_ROLES: frozenset[Role] = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 
 #: a second factor (TOTP) is mandatory for these roles
@@ -41,6 +42,8 @@ MFA_REQUIRED: frozenset[Role] = frozenset(
 
 class Permission(StrEnum):
     IDENTITY_MANAGE = "identity.manage"  # departments, users, role assignment, unlock
+    # the second person of a change to a 三员 account (identity/admin_requests.py)
+    IDENTITY_APPROVE = "identity.approve"
     CONFIG_MANAGE = "config.manage"
     GRANT_MANAGE = "grant.manage"  # create/revoke grants anywhere (subject to level guardrails)
     GRANT_MANAGE_DEPT = "grant.manage_dept"  # create/revoke grants on the own department's resources
@@ -63,11 +66,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.KEY_MANAGE,
             Permission.KEY_APPROVE,
             Permission.DECISION_QUERY,
+            Permission.IDENTITY_APPROVE,
             Permission.SELF_SERVICE,
         }
     ),
     Role.AUDITOR: frozenset(
-        {Permission.AUDIT_READ, Permission.AUDIT_EXPORT, Permission.AUDIT_VERIFY, Permission.SELF_SERVICE}
+        {
+            Permission.AUDIT_READ,
+            Permission.AUDIT_EXPORT,
+            Permission.AUDIT_VERIFY,
+            Permission.IDENTITY_APPROVE,
+            Permission.SELF_SERVICE,
+        }
     ),
     Role.DEPT_SECURITY_OFFICER: frozenset(
         {Permission.GRANT_MANAGE_DEPT, Permission.DECISION_QUERY, Permission.SELF_SERVICE}
@@ -76,6 +86,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DATA_USER: frozenset({Permission.SELF_SERVICE}),
     Role.VENDOR: frozenset({Permission.SELF_SERVICE}),
 }
+
+
+#: administrative permissions: a token carrying one lives no longer than a login session
+#: (settings.session_absolute_hours), so it cannot stand in for the second factor for months
+ADMIN_PERMISSIONS: frozenset[Permission] = frozenset(
+    {
+        Permission.IDENTITY_MANAGE,
+        Permission.IDENTITY_APPROVE,
+        Permission.CONFIG_MANAGE,
+        Permission.GRANT_MANAGE,
+        Permission.GRANT_APPROVE_AUTHORITY,
+        Permission.KEY_MANAGE,
+        Permission.KEY_APPROVE,
+        Permission.AUDIT_READ,
+        Permission.AUDIT_EXPORT,
+        Permission.AUDIT_VERIFY,
+    }
+)
 
 
 def permissions_of(roles: frozenset[Role] | set[Role]) -> frozenset[Permission]:

@@ -7,7 +7,8 @@ is still short of a full login (MFA, password change, TOTP enrolment) idles out 
 PENDING_IDLE.
 
 Unknown usernames cost one argon2id verification against a dummy hash, like real ones, and get the
-same answer as a wrong password; the typed name is audited only as a keyed hash.
+same answer as a wrong password — and after as many failures the same "locked" answer
+(lockout.UnknownNames); the typed name is audited only as a keyed hash.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NoReturn
@@ -23,7 +24,7 @@ from typing import NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shuan.audit.events import Outcome
+from shuan.audit.events import Event, Outcome
 from shuan.errors import AuthError, PermissionDenied, ShuanError
 from shuan.identity.common import (
     anonymous,
@@ -42,7 +43,8 @@ from shuan.identity.common import (
     session_ref,
     user_resource,
 )
-from shuan.identity.lockout import is_locked, locked_error, register_failure, reset_failures
+from shuan.identity.dual_control import PendingRequest, RequestKind, defer, guarded_roles
+from shuan.identity.lockout import is_locked, locked_error, register_failure, reset_failures, unknown_names
 from shuan.identity.models import AuthSession, User
 from shuan.identity.passwords import hash_password, needs_rehash, verify_dummy, verify_password
 from shuan.identity.principal import Principal
@@ -118,12 +120,7 @@ def login(
         with platform.store.sessions() as s:
             user = s.scalar(select(User).where(User.username == name))
     if user is None:
-        verify_dummy(password if isinstance(password, str) else "")
-        error = AuthError("identity.bad_credentials")
-        typed = username if isinstance(username, str) else repr(username)
-        record_refusal(platform, actor=anonymous(client), action=LOGIN_FAILED, resource="", error=error, now=now,
-                       sensitive={"username": typed})
-        raise error
+        _unknown_name(platform, username, password, client, now)
     actor = bare_principal(user, client=client)
     resource = user_resource(user.username)
     if is_locked(user, now):
@@ -167,6 +164,35 @@ def login(
         record(platform, s, now, action="auth.login", actor=principal, resource=resource,
                details={"stage": stage.value})
     return LoginResult(session_id=session_id, stage=stage, principal=principal, expires_at=row.expires_at)
+
+
+def _unknown_name(platform: Platform, username: object, password: object, client: str | None,
+                  now: datetime) -> NoReturn:
+    """A login for a name that is no account: the same answers a real account would give — a wrong
+    password (after one argon2id verification), and after `lockout_threshold` of them "locked" for
+    the same time — so neither the answer nor the lockout tells which names exist."""
+    typed = username if isinstance(username, str) else repr(username)
+    table = unknown_names(platform)
+    key = table.key(typed)
+    seconds = table.locked_for(key, now)
+    if seconds is not None:
+        error = AuthError("identity.locked", seconds=seconds)
+        record_refusal(platform, actor=anonymous(client), action=LOGIN_FAILED, resource="", error=error, now=now,
+                       sensitive={"username": typed}, outcome=Outcome.DENIED)
+        raise error
+    verify_dummy(password if isinstance(password, str) else "")
+    error = AuthError("identity.bad_credentials")
+    record_refusal(platform, actor=anonymous(client), action=LOGIN_FAILED, resource="", error=error, now=now,
+                   sensitive={"username": typed})
+    locked = table.fail(key, now, threshold=platform.settings.lockout_threshold,
+                        base_seconds=platform.settings.lockout_base_seconds)
+    if locked is not None:
+        with platform.store.transaction() as s:
+            platform.audit.record(s, Event(action="auth.lockout", actor=anonymous(client), outcome=Outcome.DENIED,
+                                           resource="", details={"seconds": locked[0], "lockouts": locked[1],
+                                                                 "unknown_user": True},
+                                           sensitive={"username": safe_text(typed, 1000)}), now=now)
+    raise error
 
 
 def verify_mfa(
@@ -310,19 +336,37 @@ def logout(platform: Platform, *, session_id: str, client: str | None = None, no
         record(platform, s, now, action="auth.logout", actor=actor, resource=user_resource(user.username))
 
 
-def revoke_sessions(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None) -> int:
-    """End every session of a user: the user themself, or an identity administrator."""
+def _apply_revoke_sessions(platform: Platform, s: Session, actor: Principal, user: User, now: datetime,
+                           via: Mapping[str, object] | None = None) -> int:
+    count = end_sessions(s, user.id, reason="revoked", now=now)
+    record(platform, s, now, action="session.revoke_all", actor=actor, resource=user_resource(user.username),
+           details={"count": count, **dict(via or {})})
+    return count
+
+
+def revoke_sessions(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None
+                    ) -> int | PendingRequest:
+    """End every session of a user: the user themself, or an identity administrator (for a 三员
+    account other than the caller's own, a request: PendingRequest). Returns how many ended."""
     now = now_or(now)
 
-    def body(s: Session) -> int:
+    def body(s: Session) -> int | PendingRequest:
         require_active(s, actor, settings=platform.settings, now=now)
         user = load_user(s, username, lock=True)
-        if user.id != actor.user_id and not actor.can(Permission.IDENTITY_MANAGE):
-            raise PermissionDenied("identity.forbidden", permission=Permission.IDENTITY_MANAGE.value)
-        count = end_sessions(s, user.id, reason="revoked", now=now)
-        record(platform, s, now, action="session.revoke_all", actor=actor, resource=user_resource(user.username),
-               details={"count": count})
-        return count
+        if user.id != actor.user_id:
+            if not actor.can(Permission.IDENTITY_MANAGE):
+                raise PermissionDenied("identity.forbidden", permission=Permission.IDENTITY_MANAGE.value)
+            concerns = guarded_roles(s, user.id)
+            if concerns:
+                return defer(platform, s, actor=actor, kind=RequestKind.SESSIONS_REVOKE,
+                             target_username=user.username, target_user_id=user.id, params={}, concerns=concerns,
+                             now=now)
+        return _apply_revoke_sessions(platform, s, actor, user, now)
 
     return audited(platform, actor=actor, action="session.revoke_all", resource=user_resource(username), now=now,
                    body=body)
+
+
+def apply_sessions_revoke(platform: Platform, s: Session, *, actor: Principal, user: User, now: datetime,
+                          via: Mapping[str, object]) -> int:
+    return _apply_revoke_sessions(platform, s, actor, user, now, via)

@@ -2,7 +2,9 @@
 
 The prefix (12 hex digits) is the public id used for lookup, listing and audit; the secret (256
 random bits) is stored only as its SM3 digest and compared in constant time. A token always expires
-(at most MAX_LIFETIME after creation), may be revoked, and narrows its owner's permissions to its
+(at most MAX_LIFETIME after creation; a token carrying an administrative permission — see
+roles.ADMIN_PERMISSIONS, or "*" for an owner holding one — at most `session_absolute_hours`, like a
+login session, so it cannot stand in for the second factor for months), may be revoked, and narrows its owner's permissions to its
 scopes (Permission values, or "*" for all of the owner's). It is created only from a full login
 session, and acts with the owner's roles as they are when it is used.
 """
@@ -13,7 +15,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NoReturn
@@ -22,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuan.audit.events import Outcome
+from shuan.config import Settings
 from shuan.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied, ShuanError
 from shuan.identity.common import (
     TOKEN_REF_PREFIX,
@@ -40,9 +43,10 @@ from shuan.identity.common import (
     user_resource,
     validate_name,
 )
-from shuan.identity.models import ApiToken
+from shuan.identity.dual_control import PendingRequest, RequestKind, defer, guarded_roles
+from shuan.identity.models import ApiToken, User
 from shuan.identity.principal import Principal
-from shuan.identity.roles import Permission, permissions_of
+from shuan.identity.roles import ADMIN_PERMISSIONS, Permission, permissions_of
 from shuan.identity.sessions import account_refusal
 from shuan.identity.stages import STAGE_ERRORS, SessionStage, actor_session, next_stage, require_active
 from shuan.platform import Platform
@@ -105,6 +109,22 @@ def _check_scopes(scopes: Iterable[str], held: frozenset[Permission]) -> tuple[s
     return tuple(wanted)
 
 
+def is_admin_token(held: frozenset[Permission], scopes: Iterable[str]) -> bool:
+    """Whether a token with `scopes`, of an owner holding `held`, carries an administrative permission."""
+    wanted = set(scopes)
+    if ALL_SCOPES in wanted:
+        return bool(held & ADMIN_PERMISSIONS)
+    return any(p.value in wanted for p in ADMIN_PERMISSIONS & held)
+
+
+def max_lifetime(settings: Settings, held: frozenset[Permission], scopes: Iterable[str]) -> timedelta:
+    """How long a token may live: an administrative one no longer than a login session
+    (settings.session_absolute_hours), any other up to MAX_LIFETIME."""
+    if is_admin_token(held, scopes):
+        return timedelta(hours=settings.session_absolute_hours)
+    return MAX_LIFETIME
+
+
 def create_token(
     platform: Platform,
     *,
@@ -122,11 +142,15 @@ def create_token(
         actor_session(s, actor, (SessionStage.ACTIVE,), settings=platform.settings, now=now)
         user = get_user_row(s, user_id)
         label = validate_name(name, field="token_name")
-        granted = _check_scopes(scopes, permissions_of(roles_of(s, user.id)))
+        held = permissions_of(roles_of(s, user.id))
+        granted = _check_scopes(scopes, held)
         if not isinstance(expires_at, datetime) or expires_at.tzinfo is None:
             raise InvalidInput("identity.token_expiry_naive")
         if expires_at <= now or expires_at > now + MAX_LIFETIME:
             raise InvalidInput("identity.token_expiry", days=MAX_LIFETIME.days)
+        limit = max_lifetime(platform.settings, held, granted)
+        if expires_at > now + limit:
+            raise InvalidInput("identity.token_admin_expiry", hours=platform.settings.session_absolute_hours)
         if user.vendor_until is not None and expires_at > user.vendor_until:
             raise InvalidInput("identity.token_after_vendor")
         prefix = secrets.token_hex(6)
@@ -165,27 +189,53 @@ def list_tokens(platform: Platform, *, actor: Principal, username: str | None = 
                    now=now, body=body)
 
 
-def revoke_token(platform: Platform, *, actor: Principal, token_id: str, now: datetime | None = None) -> TokenInfo:
-    """Revoke a token by its public id: its owner, or an identity administrator."""
+def _apply_revoke(platform: Platform, s: Session, actor: Principal, row: ApiToken, now: datetime,
+                  via: Mapping[str, object] | None = None) -> TokenInfo:
+    if row.revoked_at is not None:
+        raise Conflict("identity.token_already_revoked")
+    row.revoked_at = now
+    record(platform, s, now, action="token.revoke", actor=actor, resource=_token_resource(row.prefix),
+           details=dict(via or {}))
+    return _info(row)
+
+
+def revoke_token(platform: Platform, *, actor: Principal, token_id: str, now: datetime | None = None
+                 ) -> TokenInfo | PendingRequest:
+    """Revoke a token by its public id: its owner, or an identity administrator (for a token of a
+    三员 account, a request: PendingRequest)."""
     now = now_or(now)
     prefix = token_id if isinstance(token_id, str) and re.fullmatch(r"[0-9a-f]{12}", token_id) else None
 
-    def body(s: Session) -> TokenInfo:
+    def body(s: Session) -> TokenInfo | PendingRequest:
         require_active(s, actor, settings=platform.settings, now=now)
         row = None if prefix is None else s.scalar(select(ApiToken).where(ApiToken.prefix == prefix)
                                                    .with_for_update())
         if row is None:
             raise NotFound("identity.token_not_found")
-        if row.user_id != actor.user_id and not actor.can(Permission.IDENTITY_MANAGE):
-            raise PermissionDenied("identity.forbidden", permission=Permission.IDENTITY_MANAGE.value)
-        if row.revoked_at is not None:
-            raise Conflict("identity.token_already_revoked")
-        row.revoked_at = now
-        record(platform, s, now, action="token.revoke", actor=actor, resource=_token_resource(row.prefix))
-        return _info(row)
+        if row.user_id != actor.user_id:
+            if not actor.can(Permission.IDENTITY_MANAGE):
+                raise PermissionDenied("identity.forbidden", permission=Permission.IDENTITY_MANAGE.value)
+            if row.revoked_at is not None:
+                raise Conflict("identity.token_already_revoked")
+            concerns = guarded_roles(s, row.user_id)
+            if concerns:
+                owner = get_user_row(s, row.user_id)
+                return defer(platform, s, actor=actor, kind=RequestKind.TOKEN_REVOKE, target_username=owner.username,
+                             target_user_id=owner.id, params={"token_id": row.prefix}, concerns=concerns, now=now)
+        return _apply_revoke(platform, s, actor, row, now)
 
     return audited(platform, actor=actor, action="token.revoke", resource=_token_resource(prefix or "?"), now=now,
                    body=body)
+
+
+def apply_token_revoke(platform: Platform, s: Session, *, actor: Principal, user: User,
+                       params: Mapping[str, object], now: datetime, via: Mapping[str, object]) -> TokenInfo:
+    """An approved revocation of a 三员 account's token."""
+    row = s.scalar(select(ApiToken).where(ApiToken.prefix == str(params.get("token_id")),
+                                          ApiToken.user_id == user.id).with_for_update())
+    if row is None:
+        raise NotFound("identity.token_not_found")
+    return _apply_revoke(platform, s, actor, row, now, via)
 
 
 def resolve_token(platform: Platform, token: str, *, client: str | None = None, now: datetime | None = None
@@ -220,6 +270,12 @@ def resolve_token(platform: Platform, token: str, *, client: str | None = None, 
                                        now=now)
                     if stage is not SessionStage.ACTIVE:
                         error, why = AuthError(STAGE_ERRORS[stage]), "stage"
+                    elif row.expires_at - row.created_at > max_lifetime(
+                            platform.settings, permissions_of(roles_of(s, owner.id)), row.scopes):
+                        # a long-lived token whose owner has since gained an administrative role (or
+                        # made before the limit existed) does not become a months-long admin credential
+                        error, why = AuthError("identity.token_admin_lifetime",
+                                               hours=platform.settings.session_absolute_hours), "admin_lifetime"
             if error is None:
                 row.last_used_at = now
                 ref = f"{TOKEN_REF_PREFIX}{row.prefix}"

@@ -1,5 +1,16 @@
 """TOTP second factor (RFC 6238: 6 digits, 30 s steps, ±1 step of clock drift).
 
+Deviation from the SM-only rule — HMAC-SHA1, not an SM algorithm. The codes are HMAC-SHA1 as RFC
+6238 specifies, because that is what authenticator apps (Google/Microsoft Authenticator, FreeOTP,
+企业微信/钉钉 authenticators …) compute: they ignore or refuse any other `algorithm=` in the
+otpauth:// URI, so an HMAC-SM3 code could not be produced by the phones people have. HMAC-SHA1 is
+used here only as a PRF keyed by a 160-bit random secret over a time counter (collisions of SHA-1
+do not help against it). pyotp could take SM3 as a custom digest, but an "HMAC-SM3 TOTP" would be
+neither RFC 6238 nor GM/T 0021 (the SM3/SM4 dynamic-password standard, a different construction
+used by hardware tokens), and no app would compute it, so no SM3 mode is offered. Everything else
+around the codes is SM: secrets are stored SM4-GCM encrypted, sessions and tokens SM3-hashed, and
+the audit chain is SM3/SM2. A GM/T 0021 hardware-token factor would be a separate factor type.
+
 Secrets are stored SM4-GCM encrypted under a system key for the purpose (bound to the user id
 through the associated data, so a secret copied to another row does not decrypt). The last accepted
 time step is stored per user: a code, once accepted, and any code of an earlier step are refused.
@@ -8,6 +19,7 @@ time step is stored per user: a code, once accepted, and any code of an earlier 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,6 +41,7 @@ from shuan.identity.common import (
     roles_of,
     user_resource,
 )
+from shuan.identity.dual_control import PendingRequest, RequestKind, defer, guarded_roles
 from shuan.identity.models import User
 from shuan.identity.principal import Principal
 from shuan.identity.roles import Permission
@@ -157,25 +170,44 @@ def confirm_totp_enrollment(
     return audited(platform, actor=actor, action="totp.enroll", resource=_actor_resource(actor), now=now, body=body)
 
 
-def reset_totp(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None) -> None:
-    """An administrator removes a user's TOTP (lost phone); the user enrols again at next login."""
+def _apply_totp_reset(platform: Platform, s: Session, actor: Principal, user: User, now: datetime,
+                      via: Mapping[str, object] | None = None) -> None:
+    if not user.totp_enabled and user.totp_pending_enc is None:
+        raise Conflict("identity.totp_not_enrolled")
+    user.totp_secret_enc = None
+    user.totp_pending_enc = None
+    user.totp_last_step = None
+    ended = end_sessions(s, user.id, reason="totp_reset", now=now)
+    record(platform, s, now, action="totp.reset", actor=actor, resource=user_resource(user.username),
+           details={"sessions_ended": ended, **dict(via or {})})
+
+
+def reset_totp(platform: Platform, *, actor: Principal, username: str, now: datetime | None = None
+               ) -> PendingRequest | None:
+    """An administrator removes a user's TOTP (lost phone); the user enrols again at next login.
+    For a 三员 account the reset is requested: the PendingRequest is returned."""
     now = now_or(now)
 
-    def body(s: Session) -> None:
+    def body(s: Session) -> PendingRequest | None:
         require(actor, Permission.IDENTITY_MANAGE)
         user = load_user(s, username, lock=True)
         if user.id == actor.user_id:
             raise PermissionDenied("identity.self_admin")
         if not user.totp_enabled and user.totp_pending_enc is None:
             raise Conflict("identity.totp_not_enrolled")
-        user.totp_secret_enc = None
-        user.totp_pending_enc = None
-        user.totp_last_step = None
-        ended = end_sessions(s, user.id, reason="totp_reset", now=now)
-        record(platform, s, now, action="totp.reset", actor=actor, resource=user_resource(user.username),
-               details={"sessions_ended": ended})
+        concerns = guarded_roles(s, user.id)
+        if concerns:
+            return defer(platform, s, actor=actor, kind=RequestKind.TOTP_RESET, target_username=user.username,
+                         target_user_id=user.id, params={}, concerns=concerns, now=now)
+        _apply_totp_reset(platform, s, actor, user, now)
+        return None
 
-    audited(platform, actor=actor, action="totp.reset", resource=user_resource(username), now=now, body=body)
+    return audited(platform, actor=actor, action="totp.reset", resource=user_resource(username), now=now, body=body)
+
+
+def apply_totp_reset(platform: Platform, s: Session, *, actor: Principal, user: User, now: datetime,
+                     via: Mapping[str, object]) -> None:
+    _apply_totp_reset(platform, s, actor, user, now, via)
 
 
 def _actor_resource(actor: Principal) -> str:
@@ -184,6 +216,7 @@ def _actor_resource(actor: Principal) -> str:
 
 __all__ = [
     "TotpEnrollment",
+    "apply_totp_reset",
     "begin_totp_enrollment",
     "check_user_code",
     "code_at",

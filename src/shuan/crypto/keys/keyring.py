@@ -6,16 +6,22 @@ for the duration of one operation; it is never logged, returned by a listing or 
 
 Rotation creates a new version and retires the old one (still able to unwrap what it wrapped);
 rewrap moves a department's data keys under its newest KEK and erases retired KEK versions nothing
-depends on. Destruction (crypto-shredding) of a data key needs a request and a different approver;
-it erases the wrapped material of every version, so whatever was encrypted under it is unrecoverable.
+depends on. Destruction (crypto-shredding) of a data key needs a request and a different approver,
+who signs the canonical approval document (`destruction_document`) with their own SM2 key; the
+signature is verified before anything is erased and kept on the request. Destruction erases the
+wrapped material of every version, so whatever was encrypted under it is unrecoverable.
+
+Decryption opens data keys only: an envelope naming a KEK, a system key or a destroyed key is
+refused.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 import struct
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +30,7 @@ from shuan.audit.events import Event
 from shuan.audit.log import AuditLog
 from shuan.clock import utcnow
 from shuan.crypto.keys.models import KeyDestruction, KeyRecord
-from shuan.crypto.sm2 import SM2PrivateKey, SM2PublicKey
+from shuan.crypto.sm2 import DEFAULT_UID, SM2PrivateKey, SM2PublicKey
 from shuan.crypto.sm3 import sm3_hex
 from shuan.crypto.sm4 import sm4_gcm_decrypt, sm4_gcm_encrypt
 from shuan.errors import ConfigError, Conflict, CryptoError, NotFound, PermissionDenied
@@ -35,6 +41,56 @@ ROOT = "root"
 ENVELOPE_MAGIC = b"SA1"
 AUDIT_SIGNING_SCOPE = "sys/audit-sign"
 _MAX_DATASET = 200
+
+DESTRUCTION_DOCUMENT = "shuan.key-destruction-approval"
+DESTRUCTION_VERSION = 1
+#: the SM2 user id of approval signatures (the same as shuan.identity.signing.APPROVAL_UID)
+APPROVAL_UID = DEFAULT_UID
+
+
+def _utc_text(when: datetime) -> str:
+    aware = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return aware.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def destruction_document(req: KeyDestruction, *, approver: str, approved_at: datetime,
+                         version: int = DESTRUCTION_VERSION) -> bytes:
+    """The bytes the approver of a destruction signs, version 1.
+
+    A JSON object with sorted keys, no whitespace, non-ASCII escaped as ``\\uXXXX`` (pure ASCII):
+    ``type`` (``shuan.key-destruction-approval``), ``version`` (1), ``request`` (id), ``scope``
+    (``dek/<dataset>``), ``reason``, ``requested_by`` (username), ``requested_at``, ``approver``
+    (username), ``approved_at``; times in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    if version != DESTRUCTION_VERSION:
+        raise ValueError(f"unknown destruction approval document version {version}")
+    doc = {
+        "type": DESTRUCTION_DOCUMENT,
+        "version": version,
+        "request": int(req.id),
+        "scope": req.scope,
+        "reason": req.reason,
+        "requested_by": req.requested_by,
+        "requested_at": _utc_text(req.requested_at),
+        "approver": approver,
+        "approved_at": _utc_text(approved_at),
+    }
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode("ascii")
+
+
+@dataclass(frozen=True)
+class ApprovalSignature:
+    """An approver's SM2 signature (r ‖ s) over an approval document, and the key that made it:
+    `key_id` and `public_key` of the approver's signing key (shuan.identity.signing)."""
+
+    signature: bytes
+    key_id: int
+    public_key: bytes
+
+    def verifies(self, payload: bytes) -> bool:
+        try:
+            return SM2PublicKey.from_bytes(self.public_key).verify(self.signature, payload, APPROVAL_UID)
+        except CryptoError:
+            return False
 
 
 @dataclass(frozen=True)
@@ -275,6 +331,10 @@ class Keyring:
         except UnicodeDecodeError:
             raise CryptoError("key.bad_envelope") from None
         rec = self._record(session, key_id)
+        if rec.kind != "dek":  # a KEK or a system key never decrypts data, whatever the envelope says
+            raise CryptoError("key.not_data_key", key_id=rec.key_id)
+        if rec.status == "destroyed" or rec.wrapped is None:
+            raise CryptoError("key.destroyed", key_id=rec.key_id)
         return sm4_gcm_decrypt(self._unwrap(session, rec), envelope[5 + n :], aad=aad + kid)
 
     # -- destruction -------------------------------------------------------------------------------
@@ -298,28 +358,57 @@ class Keyring:
                                          purpose=reason, details={"request": req.id}), now=now)
         return req.id
 
-    def approve_destruction(self, session: Session, actor: Principal, request_id: int, *,
-                            now: datetime | None = None) -> int:
-        """Approve and execute: every version's wrapped material is erased. Returns versions destroyed."""
+    @staticmethod
+    def _pending_request(session: Session, actor: Principal, request_id: int) -> KeyDestruction:
+        """The request `actor` may approve now (KEY_APPROVE, pending, not the requester's own)."""
         if not actor.can(Permission.KEY_APPROVE):
             raise PermissionDenied("key.denied", action="key.destroy_approve")
-        req = session.get(KeyDestruction, request_id)
+        req = session.get(KeyDestruction, request_id, with_for_update=True)
         if req is None:
             raise NotFound("key.request_not_found", request=request_id)
         if req.status != "pending":
             raise Conflict("key.request_closed", request=request_id, status=req.status)
         if actor.username == req.requested_by or (actor.user_id is not None and actor.user_id == req.requested_by_id):
             raise PermissionDenied("key.same_approver")
-        now = now or utcnow()
+        return req
+
+    def destruction_payload(self, session: Session, actor: Principal, request_id: int, *,
+                            now: datetime) -> bytes:
+        """Check that `actor` may approve the request and return the document they are to sign
+        (`destruction_document` for approval at `now`)."""
+        req = self._pending_request(session, actor, request_id)
+        return destruction_document(req, approver=actor.username, approved_at=now)
+
+    def approve_destruction(self, session: Session, actor: Principal, request_id: int, *,
+                            approval: ApprovalSignature, now: datetime) -> int:
+        """Approve and execute: every version's wrapped material is erased. Returns versions destroyed.
+
+        `approval` is the approver's signature over `destruction_document(request, actor, now)`; it is
+        verified here, before anything is erased, and stored on the request with the key's id and
+        fingerprint (the caller — shuan.crypto.keys.service — takes the key from the approver's own
+        signing keys)."""
+        req = self._pending_request(session, actor, request_id)
+        payload = destruction_document(req, approver=actor.username, approved_at=now)
+        if not approval.verifies(payload):
+            raise CryptoError("key.approval_unverified", request=request_id)
         count = 0
         for rec in session.scalars(select(KeyRecord).where(KeyRecord.scope == req.scope,
                                                           KeyRecord.wrapped.is_not(None))):
             rec.wrapped, rec.status, rec.destroyed_at = None, "destroyed", now
             count += 1
         req.status, req.decided_by, req.decided_at, req.versions_destroyed = "executed", actor.username, now, count
+        req.approval_version = DESTRUCTION_VERSION
+        req.approval_key_id = approval.key_id
+        req.approval_key_fingerprint = fingerprint(approval.public_key)
+        req.approval_signature = approval.signature.hex()
         self.audit.record(session, Event("key.destroy", actor, resource=f"key:{req.scope}",
                                          details={"request": req.id, "versions": count,
-                                                  "requested_by": req.requested_by}), now=now)
+                                                  "requested_by": req.requested_by,
+                                                  "document_version": DESTRUCTION_VERSION,
+                                                  "digest": sm3_hex(payload),
+                                                  "signature": approval.signature.hex(),
+                                                  "key_id": approval.key_id,
+                                                  "key_fingerprint": req.approval_key_fingerprint}), now=now)
         return count
 
     @staticmethod

@@ -35,7 +35,8 @@ class KeyRecord(Base):
 
 
 class KeyDestruction(Base):
-    """Crypto-shredding needs two people: one requests, a different key approver approves and it runs."""
+    """Crypto-shredding needs two people: one requests, a different key approver signs the approval and
+    it runs."""
 
     __tablename__ = "key_destructions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,3 +49,9 @@ class KeyDestruction(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     versions_destroyed: Mapped[int] = mapped_column(Integer, default=0)
+    # the approver's signature (migration 0008): SM2 r ‖ s in hex over the canonical approval document
+    # (shuan.crypto.keys.keyring.destruction_document), the signing-key id and its fingerprint
+    approval_version: Mapped[int | None] = mapped_column(Integer)
+    approval_key_id: Mapped[int | None] = mapped_column(Integer)
+    approval_key_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    approval_signature: Mapped[str | None] = mapped_column(String(256))

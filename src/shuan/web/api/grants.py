@@ -14,12 +14,14 @@ from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from shuan.access.engine import Decision
 from shuan.access.service import (
+    ApprovalCheck,
     GrantView,
     ResourceView,
     approve_grant,
     create_grant,
     get_grant,
     get_resource,
+    grant_approval,
     list_grants,
     query_decision,
     register_resource,
@@ -37,6 +39,7 @@ from shuan.web.api.models import (
     LongText,
     Output,
     ResourcePathText,
+    Secret,
     When,
     permission,
 )
@@ -117,6 +120,12 @@ class GrantIn(Input):
     await_authority: StrictBool = False
 
 
+class ApproveIn(Input):
+    """The approver's signing password: it opens the approver's own SM2 key, which signs the approval."""
+
+    signing_password: Secret
+
+
 class RevokeIn(Input):
     reason: LongText | None = None
 
@@ -143,16 +152,44 @@ class GrantOut(Output):
     revoked_at: datetime | None
     revoked_by: int | None
     revoke_reason: str | None
+    approval_signer: str | None
+    approval_key_fingerprint: str | None
+    approval_signature: str | None
 
     @classmethod
     def of(cls, view: GrantView) -> GrantOut:
         return cls.model_validate(view.as_dict())
 
 
+class ApprovalOut(Output):
+    grant_id: int
+    approved: bool
+    signed: bool
+    valid: bool  # the signature verifies over the grant as stored, with the signer's key
+    approver_id: int | None
+    approver: str | None
+    approved_at: datetime | None
+    document_version: int | None
+    key_id: int | None
+    key_fingerprint: str | None
+    signature: str | None
+    digest: str | None  # SM3 of the canonical approval document (hex)
+
+    @classmethod
+    def of(cls, check: ApprovalCheck) -> ApprovalOut:
+        return cls.model_validate(check.as_dict())
+
+
 class DecisionIn(Input):
     resource: ResourcePathText
     action: Action
-    scenario: Scenario | None = None  # 使用场景: decide for this scenario (grants of another scenario do not apply)
+    # 使用场景: every decision is for one scenario and only grants made for it apply; left out, the
+    # decision is for "business" (a dev_test or analysis grant then allows nothing)
+    scenario: Scenario = Field(
+        default="business",
+        description="使用场景（默认 business：仅“业务办理”场景的授权适用） / usage scenario; "
+        "default business: only grants made for business use apply",
+    )
     subject_user_id: Id | None = None  # someone else (decision.query); default: the caller
 
 
@@ -254,9 +291,18 @@ def get_grant_route(grant_id: GrantId, actor: CurrentPrincipal, platform: Platfo
 
 @router.post("/grants/{grant_id}/approve", tags=["grants 授权"],
              openapi_extra=permission("grant.approve_authority (data authority)"))
-def approve_grant_route(grant_id: GrantId, actor: CurrentPrincipal, platform: PlatformDep) -> GrantOut:
-    """主管部门审批（不能审批自己创建或自己受益的授权） / the data authority's approval."""
-    return GrantOut.of(approve_grant(platform, actor, grant_id))
+def approve_grant_route(grant_id: GrantId, body: ApproveIn, actor: CurrentPrincipal,
+                        platform: PlatformDep) -> GrantOut:
+    """主管部门签名审批（审批人用本人签名密钥签署；不能审批自己创建或自己受益的授权） /
+    the data authority's approval, signed with the approver's own key (signing_password opens it)."""
+    return GrantOut.of(approve_grant(platform, actor, grant_id, signing_password=body.signing_password))
+
+
+@router.get("/grants/{grant_id}/approval", tags=["grants 授权"],
+            openapi_extra=permission("self.service (visible grants)"))
+def grant_approval_route(grant_id: GrantId, actor: CurrentPrincipal, platform: PlatformDep) -> ApprovalOut:
+    """审批签名及验证结果 / the grant's approval signature and whether it verifies."""
+    return ApprovalOut.of(grant_approval(platform, actor, grant_id))
 
 
 @router.post("/grants/{grant_id}/revoke", tags=["grants 授权"], openapi_extra=MANAGE)

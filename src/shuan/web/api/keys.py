@@ -13,7 +13,7 @@ from pydantic import Field, StrictStr
 
 from shuan.crypto.keys import service
 from shuan.crypto.keys.keyring import KeyInfo
-from shuan.web.api.models import MAX_ID, Clean, Id, Input, LongText, Output, permission
+from shuan.web.api.models import MAX_ID, Clean, Id, Input, LongText, Output, Secret, permission
 from shuan.web.deps import CurrentPrincipal, PlatformDep
 
 router = APIRouter(tags=["keys 密钥"])
@@ -48,6 +48,32 @@ class DataKeyIn(Input):
 class DestructionIn(Input):
     dataset: Dataset
     reason: LongText
+
+
+class ApproveIn(Input):
+    """The approver's signing password: it opens the approver's own SM2 key, which signs the approval."""
+
+    signing_password: Secret
+
+
+class DestructionApprovalOut(Output):
+    request_id: int
+    status: str
+    scope: str
+    requested_by: str
+    approver: str | None
+    approved_at: datetime | None
+    signed: bool
+    valid: bool  # the signature verifies over the request as stored, with the approver's key
+    document_version: int | None
+    key_id: int | None
+    key_fingerprint: str | None
+    signature: str | None
+    digest: str | None  # SM3 of the canonical approval document (hex)
+
+    @classmethod
+    def of(cls, view: service.DestructionApproval) -> DestructionApprovalOut:
+        return cls.model_validate(view.as_dict())
 
 
 class RewrapOut(Output):
@@ -93,8 +119,20 @@ def request_destruction_route(body: DestructionIn, actor: CurrentPrincipal, plat
     return DestructionOut(request_id=service.request_destruction(platform, actor, body.dataset, body.reason))
 
 
+RequestId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
 @router.post("/keys/destructions/{request_id}/approve", openapi_extra=permission("key.approve (not the requester)"))
-def approve_destruction_route(request_id: Annotated[int, Path(ge=1, le=MAX_ID)], actor: CurrentPrincipal,
+def approve_destruction_route(request_id: RequestId, body: ApproveIn, actor: CurrentPrincipal,
                               platform: PlatformDep) -> DestroyedOut:
-    """批准并执行销毁 / approve and execute a destruction."""
-    return DestroyedOut(versions_destroyed=service.approve_destruction(platform, actor, request_id))
+    """签名批准并执行销毁（审批人用本人签名密钥签署） / approve (signed with the approver's own key) and execute."""
+    return DestroyedOut(versions_destroyed=service.approve_destruction(platform, actor, request_id,
+                                                                       signing_password=body.signing_password))
+
+
+@router.get("/keys/destructions/{request_id}/approval",
+            openapi_extra=permission("key.manage | key.approve | audit.read"))
+def destruction_approval_route(request_id: RequestId, actor: CurrentPrincipal,
+                               platform: PlatformDep) -> DestructionApprovalOut:
+    """销毁审批签名及验证结果 / a destruction's approval signature and whether it verifies."""
+    return DestructionApprovalOut.of(service.destruction_approval(platform, actor, request_id))
