@@ -49,11 +49,10 @@ def bench_append(n: int, batch: int) -> tuple[float, float, Path]:
             platform.audit.record_many(session, chunk)
     append_s = time.perf_counter() - t0
     with platform.store.transaction() as session:
-        from shuan.audit.checkpoints import KeyedVerifier
-
-        verifier = KeyedVerifier(platform.keyring.audit_verifiers(session))
+        keys = platform.keyring.audit_verifiers(session)
+        platform.audit.seal(session)
     t0 = time.perf_counter()
-    report = verify_store(platform.store, verifier)
+    report = verify_store(platform.store, keys, interval=platform.audit.checkpoint_every)
     verify_s = time.perf_counter() - t0
     assert report.ok, report.first_problem
     platform.close()

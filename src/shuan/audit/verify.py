@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,14 +218,15 @@ def _fast_chain(store: Store, first: int, last: int, keep: dict[int, str], worke
         return False, 0, GENESIS
     url = store.engine.url.render_as_string(hide_password=False)
     jobs = [(url, lo, hi, str(anchor), wanted) for (lo, hi), anchor in zip(ranges, anchors, strict=True)]
-    if len(jobs) == 1 or store.engine.url.database in (None, "", ":memory:"):
+    # processes only when this is the only thread: forking a threaded process (a server) can copy a lock
+    # another thread holds; a server verifies in one process instead
+    single = len(jobs) == 1 or threading.active_count() > 1 or store.engine.url.database in (None, "", ":memory:")
+    if single:
         results = [_fast_range(*job) for job in jobs]
     else:
         import multiprocessing
 
-        # spawn, not fork: verification may run inside a threaded server, where a forked child could
-        # inherit a lock held by another thread
-        with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
+        with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
             results = pool.starmap(_fast_range, jobs)
     ok = all(r[0] for r in results)
     for r in results:

@@ -64,17 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "api.title_503": ("服务暂不可用（审计或存储不可用，操作未执行）",
                       "service unavailable (audit or store unavailable; nothing was done)"),
     "api.title_other": ("请求失败", "request failed"),
-    # CLI: first run and serving
-    "init.done": (
-        "平台已初始化：主管部门“{department}”（编号 {department_id}），系统管理员 {username}",
-        'platform bootstrapped: data authority "{department}" (id {department_id}), system administrator {username}',
-    ),
-    "init.secret_note": (
-        "上面是系统管理员的一次性口令，只显示这一次，{hours} 小时内有效；首次登录须修改密码并绑定动态口令"
-        "（shuan token bootstrap --username {username}）",
-        "above is the administrator's one-time secret, shown once and valid for {hours} hours; the first login must "
-        "change it and enrol TOTP (shuan token bootstrap --username {username})",
-    ),
+    # CLI: serving
     "serve.listening": (
         "数安 REST 服务：http://{host}:{port}/api/v1（接口文档 http://{host}:{port}/docs）",
         "shuan REST service: http://{host}:{port}/api/v1 (API docs http://{host}:{port}/docs)",
