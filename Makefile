@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint unit services bench clean
+.PHONY: venv demo test lint unit services system-deps bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,10 +25,15 @@ lint: venv
 services:
 	@bash tools/ensure_services.sh
 
+# PDF reports (and later the browser tests) need Debian's chromium and a Chinese font.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+
 unit: venv
 	$(BIN)/pytest -q
 
-test: venv lint services
+test: venv lint services system-deps
 	$(BIN)/pytest -q
 
 bench: venv

@@ -8,7 +8,7 @@ not lower a grade.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from shuan.discovery.registry import Registry
@@ -96,21 +96,30 @@ def grade_table(
     rows: int,
     *,
     min_rows_override: dict[str, int] | None = None,
+    column_grades: Mapping[str, ColumnGrade] | None = None,
 ) -> TableGrade:
-    """`column_types`: column name → its detected types. `rows`: the table's exact row count."""
+    """`column_types`: column name → its detected types. `rows`: the table's exact row count.
+    `column_grades`: column grades fixed by a person (a steward's review), used instead of the grades
+    the types give; the table is still at least its highest column and the rules still only raise it."""
     types = {t for ts in column_types.values() for t in ts}
+    fixed = column_grades or {}
     grade = TableGrade(scheme.default_level)
     top_col: tuple[int, str, str] | None = None
-    for col, ts in column_types.items():
-        if not ts:
+    for col in dict.fromkeys([*column_types, *fixed]):
+        ts = column_types.get(col, [])
+        cg_fixed = fixed.get(col)
+        if cg_fixed is not None and (ts or cg_fixed.level > scheme.default_level):
+            cg = cg_fixed
+        elif not ts:
             continue
-        cg = grade_column(scheme, registry, ts)
+        else:
+            cg = grade_column(scheme, registry, ts)
         if top_col is None or cg.level > top_col[0]:
             top_col = (cg.level, col, cg.reason)
     if top_col is not None:
         grade.level = top_col[0]
         labels = "、".join(sorted({registry.type_label(t) for t in types}))
-        grade.reasons.append(msg("grade.table_column", column=top_col[1], reason=top_col[2], labels=labels))
+        grade.reasons.append(msg("grade.table_column", column=top_col[1], reason=top_col[2], labels=labels or "-"))
     personal, sensitive, direct = _facts(registry, types)
     for rule in scheme.rules:
         if min_rows_override and rule.id in min_rows_override and rule.when.min_rows is not None:

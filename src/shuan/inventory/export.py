@@ -60,7 +60,7 @@ class ExportTable:
     columns: list[ExportColumn] = field(default_factory=list)
 
 
-def _column(scheme: Scheme, name: str, level: int, types: list[dict[str, Any]], note: str | None) -> ExportColumn:
+def make_column(scheme: Scheme, name: str, level: int, types: list[dict[str, Any]], note: str | None) -> ExportColumn:
     ids = [t["type"] for t in types]
     return ExportColumn(
         name, level, scheme.label(level), scheme.level(level).color, ids,
@@ -85,7 +85,7 @@ def from_report(report: ScanReport, scan_id: int | None = None) -> Inventory:
     for t in report.tables:
         et = ExportTable(report.source, scan_id, report.started_at.isoformat(timespec="seconds"), scheme.id, t.name,
                          t.rows, t.level, t.level_label, scheme.level(t.level).color, t.category, t.reasons)
-        et.columns = [_column(scheme, c.name, c.level, c.types, c.note) for c in t.columns]
+        et.columns = [make_column(scheme, c.name, c.level, c.types, c.note) for c in t.columns]
         out.append(et)
     return Inventory(out, [{"source": report.source, "table": e["table"], "error": e["error"]} for e in report.errors])
 
@@ -101,7 +101,7 @@ def from_store(found: tuple[list[InventoryRow], list[StoredError]]) -> Inventory
                          list(grade.reasons))
         for c in r.table.columns:
             types = [{"type": d.type, "score": d.score, "ratio": d.ratio, "evidence": d.evidence} for d in c.detections]
-            et.columns.append(_column(scheme, c.name, c.level, types, c.note))
+            et.columns.append(make_column(scheme, c.name, c.level, types, c.note))
         out.append(et)
     return Inventory(out, [{"source": e.source, "table": e.table, "error": e.error} for e in errors])
 
@@ -187,67 +187,100 @@ def _inert(value: Any) -> Any:
     return value
 
 
-def _write_csv(tables: list[ExportTable], fh: IO[str]) -> None:
-    """One row per column, with its table's level and reasons repeated (a flat file for spreadsheets)."""
+def _write_csv(tables: list[ExportTable], fh: IO[str], departments: list[str] | None = None) -> None:
+    """One row per column, with its table's level and reasons repeated (a flat file for spreadsheets).
+
+    `departments` (one per table) adds a 部门 column at the end (the reports' per-department 清单)."""
     w = csv.writer(fh)
     w.writerow(_column_headings() + [msg("col.table_level"), msg("col.table_reasons"), msg("col.category"),
-                                     msg("col.scheme")])
-    for t in tables:
+                                     msg("col.scheme")] + ([msg("col.department")] if departments is not None else []))
+    for i, t in enumerate(tables):
         for c in t.columns:
             extra = [t.level_label, "；".join(t.reasons), t.category, t.scheme]
+            if departments is not None:
+                extra.append(departments[i])
             w.writerow([_inert(v) for v in _column_row(t, c) + extra])
 
 
-def _write_xlsx(inventory: Inventory, fh: IO[bytes]) -> None:
-    tables = inventory.tables
+class XlsxStyles:
+    """The cell formats of an inventory workbook: heading, wrapped text, and one format per level colour."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        self.head = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1,
+                                   "text_wrap": True, "valign": "vcenter"})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
+        self._levels: dict[str, Any] = {}
+
+    def level(self, color: str) -> Any:
+        if color not in self._levels:
+            self._levels[color] = self.wb.add_format({"bg_color": color, "font_color": "#FFFFFF", "bold": True,
+                                                      "align": "center", "valign": "top", "border": 1})
+        return self._levels[color]
+
+
+def open_workbook(fh: IO[bytes]) -> tuple[xlsxwriter.Workbook, XlsxStyles]:
     # strings stay strings: a column named "=1+1" must not become a live formula
     wb = xlsxwriter.Workbook(fh, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                   "strings_to_numbers": False})
-    head = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1,
-                          "text_wrap": True, "valign": "vcenter"})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
-    level_fmt: dict[str, Any] = {}
+    return wb, XlsxStyles(wb)
 
-    def level_cell(color: str) -> Any:
-        if color not in level_fmt:
-            level_fmt[color] = wb.add_format({"bg_color": color, "font_color": "#FFFFFF", "bold": True,
-                                              "align": "center", "valign": "top", "border": 1})
-        return level_fmt[color]
+
+def write_inventory_sheets(wb: xlsxwriter.Workbook, st: XlsxStyles, inventory: Inventory,
+                           departments: list[str] | None = None) -> None:
+    """The 表级清单, 字段级清单 and (when there are any) 扫描错误 sheets: Chinese headings, level colours,
+    frozen headings, filters. `departments` (one per table) adds a 部门 column after the source."""
+    tables = inventory.tables
+    dept = departments is not None
+    shift = 1 if dept else 0
+
+    def lead(i: int, t: ExportTable) -> list[Any]:
+        return [t.source, departments[i]] if departments is not None else [t.source]
 
     ws = wb.add_worksheet(msg("inventory.tables_sheet"))
-    headings = [msg("col.source"), msg("col.table"), msg("col.category"), msg("col.rows"), msg("col.level"),
-                msg("col.types"), msg("col.reasons"), msg("col.scheme"), msg("col.scanned_at")]
-    ws.write_row(0, 0, headings, head)
+    headings = [msg("col.source")] + ([msg("col.department")] if dept else []) + [
+        msg("col.table"), msg("col.category"), msg("col.rows"), msg("col.level"), msg("col.types"),
+        msg("col.reasons"), msg("col.scheme"), msg("col.scanned_at")]
+    ws.write_row(0, 0, headings, st.head)
     for r, t in enumerate(tables, start=1):
         labels = sorted({lbl for c in t.columns for lbl in c.type_labels})
-        ws.write_row(r, 0, [t.source, t.name, t.category, t.rows], wrap)
-        ws.write(r, 4, t.level_label, level_cell(t.color))
-        ws.write_row(r, 5, ["、".join(labels), "\n".join(t.reasons), t.scheme, t.scanned_at], wrap)
-    for i, width in enumerate([28, 24, 22, 10, 10, 30, 70, 14, 20]):
+        ws.write_row(r, 0, lead(r - 1, t) + [t.name, t.category, t.rows], st.wrap)
+        ws.write(r, 4 + shift, t.level_label, st.level(t.color))
+        ws.write_row(r, 5 + shift, ["、".join(labels), "\n".join(t.reasons), t.scheme, t.scanned_at], st.wrap)
+    for i, width in enumerate([28] + ([16] if dept else []) + [24, 22, 10, 10, 30, 70, 14, 20]):
         ws.set_column(i, i, width)
-    ws.freeze_panes(1, 2)
+    ws.freeze_panes(1, 2 + shift)
     ws.autofilter(0, 0, max(1, len(tables)), len(headings) - 1)
 
     wc = wb.add_worksheet(msg("inventory.columns_sheet"))
-    wc.write_row(0, 0, _column_headings(), head)
+    col_headings = _column_headings()
+    if dept:
+        col_headings.insert(1, msg("col.department"))
+    wc.write_row(0, 0, col_headings, st.head)
     r = 1
-    for t in tables:
+    for i, t in enumerate(tables):
         for c in t.columns:
             row = _column_row(t, c)
-            wc.write_row(r, 0, row[:3], wrap)
-            wc.write(r, 3, row[3], level_cell(c.color))
-            wc.write_row(r, 4, row[4:], wrap)
+            wc.write_row(r, 0, lead(i, t) + row[1:3], st.wrap)
+            wc.write(r, 3 + shift, row[3], st.level(c.color))
+            wc.write_row(r, 4 + shift, row[4:], st.wrap)
             r += 1
-    for i, width in enumerate([28, 24, 20, 10, 22, 18, 18, 8, 9, 70]):
+    for i, width in enumerate([28] + ([16] if dept else []) + [24, 20, 10, 22, 18, 18, 8, 9, 70]):
         wc.set_column(i, i, width)
-    wc.freeze_panes(1, 3)
-    wc.autofilter(0, 0, max(1, r - 1), 9)
+    wc.freeze_panes(1, 3 + shift)
+    wc.autofilter(0, 0, max(1, r - 1), len(col_headings) - 1)
 
     if inventory.errors:
         we = wb.add_worksheet(msg("inventory.errors_sheet"))
-        we.write_row(0, 0, [msg("col.source"), msg("col.table"), msg("col.error")], head)
+        we.write_row(0, 0, [msg("col.source"), msg("col.table"), msg("col.error")], st.head)
         for k, e in enumerate(inventory.errors, start=1):
-            we.write_row(k, 0, [e["source"], e["table"], e["error"]], wrap)
+            we.write_row(k, 0, [e["source"], e["table"], e["error"]], st.wrap)
         for i, width in enumerate([28, 24, 80]):
             we.set_column(i, i, width)
+        we.freeze_panes(1, 0)
+
+
+def _write_xlsx(inventory: Inventory, fh: IO[bytes]) -> None:
+    wb, st = open_workbook(fh)
+    write_inventory_sheets(wb, st, inventory)
     wb.close()

@@ -9,6 +9,8 @@ def load_all_models() -> type[Base]:
     import shuan.access.models
     import shuan.audit.models
     import shuan.crypto.keys.models
-    import shuan.identity.models  # noqa: F401
+    import shuan.identity.models
+    import shuan.inventory.models
+    import shuan.inventory.review_models  # noqa: F401
 
     return Base

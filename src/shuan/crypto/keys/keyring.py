@@ -293,8 +293,11 @@ class Keyring:
 
     def create_data_key(self, session: Session, actor: Principal, dataset: str, department_id: int, *,
                         now: datetime | None = None) -> KeyInfo:
-        """A new data key for a dataset (or a new version of it), wrapped under the department's KEK."""
-        if not actor.can(Permission.KEY_MANAGE):
+        """A new data key for a dataset (or a new version of it), wrapped under the department's KEK.
+
+        The platform itself (SYSTEM) may create keys it needs for its own records (e.g. the key that
+        protects a department's registered source locations); people need Permission.KEY_MANAGE."""
+        if actor is not SYSTEM and not actor.can(Permission.KEY_MANAGE):
             raise PermissionDenied("key.denied", action="key.create")
         now = now or utcnow()
         scope = dek_scope(dataset)
