@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     password_history: int = Field(default=5, ge=0, le=50, description="previous passwords that cannot be reused")
     audit_retention_days: int = Field(default=183, ge=183, le=36_500, description="online audit retention (>= 6 months)")
     audit_checkpoint_every: int = Field(default=1000, gt=0, le=10_000, description="events per signed checkpoint")
+    console_allow_http: bool = Field(
+        default=False,
+        description="web console: send the session cookie without Secure to http://localhost (development only; "
+                    "any other host always gets a Secure cookie)",
+    )
 
     def store_url(self) -> str:
         if self.database_url:

@@ -19,6 +19,7 @@ from shuan import __version__
 from shuan.platform import Platform, open_platform
 from shuan.web import errors
 from shuan.web.api import PREFIX, api_router
+from shuan.web.console.routes import router as console_router
 from shuan.web.middleware import MAX_BODY_BYTES, BodyLimitMiddleware, SecurityHeadersMiddleware
 
 DESCRIPTION = f"""
@@ -85,6 +86,7 @@ def create_app(platform: Platform | None = None, *, max_body_bytes: int = MAX_BO
     app.state.platform = platform
     errors.install(app)
     app.include_router(api_router())
+    app.include_router(console_router)
     install_docs(app)
     # the last added runs first: headers wrap everything, including a 413 refusal
     app.add_middleware(BodyLimitMiddleware, limit=max_body_bytes)

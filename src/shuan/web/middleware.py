@@ -19,6 +19,13 @@ DOCS_CSP = (
 )
 DOCS_PATHS = frozenset({"/docs"})
 
+#: the web console: its own scripts and styles only (never inline script), SVG charts inline in the page
+CONSOLE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+CONSOLE_PREFIX = "/console"
+
 
 class BodyTooLarge(HTTPException):
     def __init__(self, limit: int) -> None:
@@ -79,7 +86,8 @@ class BodyLimitMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Add SECURITY_HEADERS to every response (the docs page gets a CSP that lets Swagger UI run)."""
+    """Add SECURITY_HEADERS to every response (the docs page gets a CSP that lets Swagger UI run, the console
+    pages one that allows their own scripts, styles and forms)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -88,7 +96,9 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope.get("path") in DOCS_PATHS
+        path = scope.get("path") or ""
+        docs = path in DOCS_PATHS
+        console = path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -98,6 +108,8 @@ class SecurityHeadersMiddleware:
                         headers[name] = value
                 if docs:
                     headers["Content-Security-Policy"] = DOCS_CSP
+                elif console:
+                    headers["Content-Security-Policy"] = CONSOLE_CSP
             await send(message)
 
         await self.app(scope, receive, with_headers)

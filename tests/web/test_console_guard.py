@@ -1,0 +1,69 @@
+"""Every console route is guarded, walked from the app's route table so a new route cannot be forgotten:
+anonymous → redirect to the login page; a 数据使用者 → 403 on the pages of administrators, auditors and
+inventory staff (with a valid CSRF token on POSTs, so the refusal is the permission's, not the token's)."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from shuan.identity.roles import Role
+from shuan.web.app import create_app
+from tests.web.conftest import Api
+from tests.web.consolekit import browser, console_login
+
+PUBLIC = {("GET", "/console/login"), ("POST", "/console/login")}
+#: open to every full session (their content depends on the roles)
+ANY_USER = {("GET", "/console/"), ("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa")}
+PARAMS = {"table_id": "1"}
+
+
+def console_routes() -> list[tuple[str, str]]:
+    out = []
+    for route in iter_route_contexts(create_app().routes):
+        if isinstance(route.original_route, APIRoute) and route.path and route.path.startswith("/console"):
+            for method in sorted(route.methods or ()):
+                out.append((method, route.path))
+    assert len(out) >= 10
+    return out
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: PARAMS[m.group(1)], path)
+
+
+def test_anonymous_is_sent_to_login(api: Api) -> None:
+    client = browser(api)
+    for method, path in console_routes():
+        if (method, path) in PUBLIC:
+            continue
+        r = client.request(method, concrete(path), data={})
+        assert r.status_code == 303, (method, path, r.status_code)
+        assert r.headers["location"].startswith("/console/login"), (method, path)
+    assert client.get("/console/login").status_code == 200
+
+
+def test_garbage_session_is_sent_to_login_and_cleared(api: Api) -> None:
+    client = browser(api)
+    client.cookies.set("shuan_console", "x" * 43)
+    r = client.get("/console/inventory")
+    assert r.status_code == 303 and r.headers["location"] == "/console/login?why=ended"
+    assert 'shuan_console=""' in r.headers["set-cookie"] or "Max-Age=0" in r.headers["set-cookie"]
+    assert api.last("auth.session_invalid").outcome in ("failure", "denied")
+
+
+def test_data_user_is_refused_on_the_guarded_pages(api: Api) -> None:
+    user = api.user("qian.qi", Role.DATA_USER)
+    client = browser(api)
+    token = console_login(api, client, user)
+    guarded = [(m, p) for m, p in console_routes() if (m, p) not in PUBLIC | ANY_USER]
+    assert ("GET", "/console/audit") in guarded and ("POST", "/console/audit/verify") in guarded
+    for method, path in guarded:
+        denied_before = len([e for e in api.events() if e.outcome == "denied"])
+        r = client.request(method, concrete(path), data={"csrf_token": token} if method == "POST" else None)
+        assert r.status_code == 403, (method, path, r.status_code, r.text[:300])
+        assert 'role="alert"' in r.text
+        assert len([e for e in api.events() if e.outcome == "denied"]) == denied_before + 1, (method, path)
+    for method, path in ANY_USER - {("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa")}:
+        assert client.request(method, path).status_code == 200
