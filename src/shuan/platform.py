@@ -73,9 +73,15 @@ def open_platform(settings: Settings | None = None, *, url: str | None = None, m
     provider = provider_from_settings(settings)
     root = provider.root_key()
     store = open_store(url or settings.store_url(), migrate=migrate)
-    audit = AuditLog(derive_system_key(root, "audit-hmac"), checkpoint_every=settings.audit_checkpoint_every)
-    keyring = Keyring(root, audit)
-    with store.transaction() as session:
+    keyring = Keyring(root)
+    with store.transaction() as session:  # one unit of work: a key created here is audited with it
+        hmac_key, created = keyring.system_key(session, "audit-hmac", 32)
+        audit = AuditLog(hmac_key, checkpoint_every=settings.audit_checkpoint_every)
+        keyring.audit = audit
+        if created:
+            audit.record(session, Event("key.create", SYSTEM, resource="key:sys/audit-hmac/v1",
+                                        details={"kind": "system", "purpose": "audit-hmac"}))
+        keyring.system_key(session, "totp", 16)  # the key that wraps TOTP secrets (audited when created)
         audit.signer = keyring.audit_signer(session)
         record_configuration(session, audit, settings)
     return Platform(settings=settings, store=store, audit=audit, keyring=keyring, root_key_source=provider.name)

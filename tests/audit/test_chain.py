@@ -187,7 +187,7 @@ def test_parallel_fast_pass_agrees_with_the_walk(platform: Platform, workers: in
     with platform.store.transaction() as s:
         verifier = service._verifier(platform, s)
     good = verify_store(platform.store, verifier, workers=workers)
-    assert good.ok and good.events == good.last_seq == 62  # + key creation and configuration events
+    assert good.ok and good.events == good.last_seq == 64  # + 3 key creations and the configuration event
     sql(platform, "UPDATE audit_events SET resource='x' WHERE seq=44")
     bad = verify_store(platform.store, verifier, workers=workers)
     assert bad.first_problem is not None and (bad.first_problem.kind, bad.first_problem.seq) == ("altered", 44)

@@ -21,7 +21,6 @@ from shuan.identity.totp import (
     time_step,
     totp_key,
 )
-from shuan.platform import derive_system_key
 from tests.identity.conftest import T0, World
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -69,10 +68,19 @@ def test_secret_encryption_is_bound_to_the_user(world: World) -> None:
         decrypt_secret(key, 7, blob, pending=True)
 
 
-def test_totp_key_is_purpose_bound(world: World) -> None:
-    root = bytes.fromhex("3f1c9a0b7d2e4f6a8b1c3d5e7f90a2b4")
-    assert totp_key(world.platform) == derive_system_key(root, "totp", 16)
-    assert totp_key(world.platform) != derive_system_key(root, "audit-hmac", 16)
+def test_totp_key_is_a_wrapped_system_key(world: World) -> None:
+    """The TOTP wrapping key is random, stored wrapped under the root key (so the root can rotate), and not
+    the audit HMAC key."""
+    from sqlalchemy import select
+
+    from shuan.crypto.keys.models import KeyRecord
+
+    key = totp_key(world.platform)
+    assert len(key) == 16 and key == totp_key(world.platform)
+    with world.platform.store.sessions() as s:
+        rec = s.scalar(select(KeyRecord).where(KeyRecord.scope == "sys/totp"))
+        assert rec is not None and rec.wrapped_by == "root" and rec.wrapped is not None and key not in rec.wrapped
+    assert key != world.platform.keyring.cached_system_key("audit-hmac")
 
 
 def test_enrolment_and_login_with_totp(world: World) -> None:

@@ -276,3 +276,42 @@ def test_keys_only_for_existing_departments(platform: Platform) -> None:
         service.create_data_key(platform, SEC1, "孤儿数据集", 999_999)
     with platform.store.sessions() as s:
         assert platform.keyring.list_keys(s, 999_999) == []
+
+
+def test_root_key_rotation_keeps_everything_readable(platform: Platform, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """After rotating, the new root opens the store (KEKs, data keys, audit signing and HMAC keys, the TOTP
+    key); the old root no longer does; the audit chain stays verifiable and pseudonyms stay stable."""
+    from shuan.audit import service as audit_service
+    from shuan.audit.events import Event
+    from shuan.crypto.keys import service
+
+    kr = platform.keyring
+    with platform.store.transaction() as s:
+        kr.create_data_key(s, SEC1, "轮换前", 3)
+        blob = kr.encrypt(s, "轮换前", b"before rotation")
+    before = platform.audit.pseudonym("zhangsan")
+    totp_before = kr.cached_system_key("totp")
+    with pytest.raises(PermissionDenied):
+        service.rotate_root(platform, USER, bytes(range(1, 17)))
+    new_root = bytes(range(1, 17))
+    assert service.rotate_root(platform, SEC1, new_root) >= 4  # audit-hmac, totp, audit signing, KEK
+    platform.close()
+    monkeypatch.setenv("SHUAN_ROOT_KEY", new_root.hex())
+    get_settings.cache_clear()
+    p2 = open_platform()
+    try:
+        with p2.store.transaction() as s:
+            assert p2.keyring.decrypt(s, blob) == b"before rotation"
+        assert p2.audit.pseudonym("zhangsan") == before
+        assert p2.keyring.cached_system_key("totp") == totp_before
+        with p2.store.transaction() as s:
+            p2.audit.record(s, Event("after.rotation", SEC1))
+        auditor = person("shenji", Role.AUDITOR, uid=14)
+        assert audit_service.verify(p2, auditor).ok
+    finally:
+        p2.close()
+    monkeypatch.setenv("SHUAN_ROOT_KEY", "3f1c9a0b7d2e4f6a8b1c3d5e7f90a2b4")  # the old root
+    get_settings.cache_clear()
+    with pytest.raises(ConfigError, match="根密钥"):
+        open_platform()

@@ -59,4 +59,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.rewrapped": ("已重新包装 {count} 个数据密钥", "{count} data keys rewrapped"),
     "key.destroy_requested": ("已提交销毁申请 {request}，待另一名安全管理员签名批准", "destruction request {request} filed; another security administrator must approve it"),
     "key.destroyed_done": ("已销毁 {count} 个密钥版本（密码学销毁）", "{count} key versions destroyed (crypto-shredded)"),
+    "key.root_new_invalid": ("新根密钥无效：须为 16 字节、非全零且不同于当前根密钥", "invalid new root key: 16 bytes, not all zeros, not the current one"),
+    "key.root_rotated": (
+        "已用新根密钥重新包装 {count} 个密钥。请立即把 SHUAN_ROOT_KEY_FILE 指向 {path}（旧根密钥已不能打开本库）",
+        "{count} keys rewrapped under the new root key. Point SHUAN_ROOT_KEY_FILE at {path} now (the old root key no longer opens this store)",
+    ),
 }

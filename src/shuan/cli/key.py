@@ -3,6 +3,8 @@ hierarchy (安全管理员)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from shuan.cli import output
@@ -104,3 +106,19 @@ def verify_approval_cmd(request_id: int) -> None:
         raise CryptoError("key.approval_invalid", request=request_id)
     output.info(msg("key.approval_valid", request=request_id, approver=check.approver,
                     fingerprint=check.key_fingerprint))
+
+
+@command.command("rotate-root")
+@click.option("--new-key-file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="新根密钥文件：不存在时生成（权限 600）；存在时读取")
+def rotate_root_cmd(new_key_file: Path) -> None:
+    """轮换根密钥：把直接受根密钥保护的密钥（系统密钥、各部门 KEK）改用新根密钥包装。完成后须把配置指向新文件。"""
+    from shuan.crypto.keys import service
+    from shuan.crypto.keys.root import FileRootKey, create_key_file
+
+    if not new_key_file.exists():
+        create_key_file(new_key_file)
+    new_root = FileRootKey(new_key_file).root_key()
+    with authenticated() as (platform, actor):
+        count = service.rotate_root(platform, actor, new_root)
+    output.info(msg("key.root_rotated", count=count, path=new_key_file.resolve()))

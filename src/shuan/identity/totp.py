@@ -26,7 +26,6 @@ from datetime import datetime
 import pyotp
 from sqlalchemy.orm import Session
 
-from shuan.crypto.keys.root import provider_from_settings
 from shuan.crypto.sm4 import sm4_gcm_decrypt, sm4_gcm_encrypt
 from shuan.errors import AuthError, Conflict, PermissionDenied
 from shuan.identity.common import (
@@ -46,7 +45,7 @@ from shuan.identity.models import User
 from shuan.identity.principal import Principal
 from shuan.identity.roles import Permission
 from shuan.identity.stages import SessionStage, actor_session, next_stage
-from shuan.platform import Platform, derive_system_key
+from shuan.platform import Platform
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -56,9 +55,13 @@ KEY_PURPOSE = "totp"
 
 
 def totp_key(platform: Platform) -> bytes:
-    """The SM4 key that wraps TOTP secrets, derived from the root key for this purpose only."""
-    root = provider_from_settings(platform.settings).root_key()
-    return derive_system_key(root, KEY_PURPOSE, 16)
+    """The SM4 key that wraps TOTP secrets: a system key stored wrapped under the root key (so rotating the
+    root key leaves enrolments intact), created on first use."""
+    key = platform.keyring.cached_system_key(KEY_PURPOSE)
+    if key is None:  # the platform loads it at start; this only runs for a key ring opened without it
+        with platform.store.transaction() as session:
+            key, _ = platform.keyring.system_key(session, KEY_PURPOSE, 16)
+    return key
 
 
 def _aad(user_id: int, pending: bool) -> bytes:

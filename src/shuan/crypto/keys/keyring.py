@@ -158,11 +158,22 @@ def dek_scope(dataset: str) -> str:
 
 
 class Keyring:
-    def __init__(self, root: bytes, audit: AuditLog) -> None:
+    def __init__(self, root: bytes, audit: AuditLog | None = None) -> None:
         if len(root) != 16:
             raise CryptoError("key.bad_length", length=len(root))
         self._root = root
-        self.audit = audit
+        self._audit = audit
+        self._system: dict[str, bytes] = {}
+
+    @property
+    def audit(self) -> AuditLog:
+        if self._audit is None:
+            raise RuntimeError("the key ring has no audit log yet")
+        return self._audit
+
+    @audit.setter
+    def audit(self, log: AuditLog) -> None:
+        self._audit = log
 
     def __repr__(self) -> str:
         return "Keyring(<root withheld>)"
@@ -205,6 +216,52 @@ class Keyring:
         return rec
 
     # -- system keys -------------------------------------------------------------------------------
+
+    def system_key(self, session: Session, purpose: str, length: int = 32, *,
+                   now: datetime | None = None) -> tuple[bytes, bool]:
+        """A random secret for one platform purpose (audit HMAC, TOTP wrapping), stored wrapped under the root
+        key so that the root key can be rotated without changing it. Returns (key, created now)."""
+        if purpose in self._system:
+            return self._system[purpose], False
+        scope = f"sys/{purpose}"
+        rec = self._active(session, scope)
+        created = rec is None
+        if rec is None:
+            rec = self._new_version(session, SYSTEM, scope=scope, kind="system", algorithm="SECRET",
+                                    material=secrets.token_bytes(length), wrapped_by=ROOT, parent=self._root,
+                                    department_id=None, public=None, now=now or utcnow())
+            if self._audit is not None:
+                self._audit.record(session, Event("key.create", SYSTEM, resource=f"key:{rec.key_id}",
+                                                  details={"kind": "system", "purpose": purpose}), now=now)
+        try:
+            material = self._unwrap(session, rec)
+        except CryptoError:
+            raise ConfigError("key.root_mismatch", key_id=rec.key_id) from None
+        self._system[purpose] = material
+        return material, created
+
+    def cached_system_key(self, purpose: str) -> bytes | None:
+        return self._system.get(purpose)
+
+    def rotate_root(self, session: Session, actor: Principal, new_root: bytes, *, now: datetime | None = None) -> int:
+        """Re-wrap everything wrapped directly under the root key (system keys, department KEKs) under a new
+        root key, in the caller's transaction; afterwards this key ring uses the new root. The operator must
+        then point SHUAN_ROOT_KEY(_FILE) or the KMS at the new key before the next start."""
+        if not actor.can(Permission.KEY_MANAGE):
+            raise PermissionDenied("key.denied", action="key.rotate_root")
+        if len(new_root) != 16 or new_root == self._root or new_root == bytes(16):
+            raise CryptoError("key.root_new_invalid")
+        count = 0
+        for rec in session.scalars(select(KeyRecord).where(KeyRecord.wrapped_by == ROOT,
+                                                          KeyRecord.wrapped.is_not(None))):
+            material = self._unwrap(session, rec)
+            rec.wrapped = sm4_gcm_encrypt(new_root, material, aad=rec.key_id.encode())
+            count += 1
+        session.flush()
+        self.audit.record(session, Event("key.rotate_root", actor, resource="key:root",
+                                         details={"rewrapped": count}), now=now)
+        self._root = new_root
+        return count
 
     def audit_signer(self, session: Session, *, now: datetime | None = None) -> SM2Signer:
         """The SM2 key that signs audit checkpoints; created (and audited) on first use."""

@@ -183,3 +183,9 @@ def destruction_approval(platform: Platform, actor: Principal, request_id: int) 
             raise PermissionDenied("key.denied", action="key.destroy_verify")
         view, payload = _destruction_check(session, request_id)
     return _verified(platform, view, payload)
+
+
+def rotate_root(platform: Platform, actor: Principal, new_root: bytes) -> int:
+    """Re-wrap the keys under the root key with a new root key (audited; KEY_MANAGE)."""
+    with audited(platform, actor, "key.rotate_root", "key:root") as session:
+        return platform.keyring.rotate_root(session, actor, new_root)
