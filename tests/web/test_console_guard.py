@@ -15,8 +15,13 @@ from tests.web.consolekit import browser, console_login
 
 PUBLIC = {("GET", "/console/login"), ("POST", "/console/login")}
 #: open to every full session (their content depends on the roles)
-ANY_USER = {("GET", "/console/"), ("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa")}
-PARAMS = {"table_id": "1"}
+ANY_USER = {("GET", "/console/"), ("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa"),
+            ("GET", "/console/sources"), ("GET", "/console/notifications")}
+#: open to every full session for the objects the user may see (the own department's sources, the own
+#: notifications): for an object that is not there, or not theirs, the refusal is the service's (404/403)
+ANY_USER_OBJECT = {("GET", "/console/sources/{source_id}"), ("GET", "/console/sources/{source_id}/progress"),
+                   ("POST", "/console/notifications/{notification_id}/read")}
+PARAMS = {"table_id": "1", "source_id": "1", "notification_id": "1"}
 
 
 def console_routes() -> list[tuple[str, str]]:
@@ -57,7 +62,7 @@ def test_data_user_is_refused_on_the_guarded_pages(api: Api) -> None:
     user = api.user("qian.qi", Role.DATA_USER)
     client = browser(api)
     token = console_login(api, client, user)
-    guarded = [(m, p) for m, p in console_routes() if (m, p) not in PUBLIC | ANY_USER]
+    guarded = [(m, p) for m, p in console_routes() if (m, p) not in PUBLIC | ANY_USER | ANY_USER_OBJECT]
     assert ("GET", "/console/audit") in guarded and ("POST", "/console/audit/verify") in guarded
     for method, path in guarded:
         denied_before = len([e for e in api.events() if e.outcome == "denied"])
@@ -66,4 +71,7 @@ def test_data_user_is_refused_on_the_guarded_pages(api: Api) -> None:
         assert 'role="alert"' in r.text
         assert len([e for e in api.events() if e.outcome == "denied"]) == denied_before + 1, (method, path)
     for method, path in ANY_USER - {("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa")}:
-        assert client.request(method, path).status_code == 200
+        assert client.request(method, path).status_code == 200, (method, path)
+    for method, path in ANY_USER_OBJECT:  # nothing of that id exists here
+        r = client.request(method, concrete(path), data={"csrf_token": token} if method == "POST" else None)
+        assert r.status_code == 404 and 'role="alert"' in r.text, (method, path, r.status_code)

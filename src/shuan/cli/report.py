@@ -14,7 +14,6 @@ Two modes, chosen by the configuration:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -68,33 +67,9 @@ def _standalone(settings: Settings, path: Path, fmt: str, department: int | None
 
 def _platform(settings: Settings, path: Path, fmt: str, department: int | None,
               scheme: str | None) -> tuple[Path, str]:
-    from shuan.audit.events import Event
-    from shuan.audit.guard import record_refusal
     from shuan.cli.auth import authenticated
-    from shuan.errors import PermissionDenied
-    from shuan.reports.access import report_scope
-    from shuan.reports.inventory_report import build_report
-    from shuan.reports.write import write_report
+    from shuan.reports.access import export_report
 
     with authenticated() as (platform, principal):
-        resource = "inventory:city" if department is None else f"inventory:department:{department}"
-        try:
-            department = report_scope(platform.store, principal, department)
-        except PermissionDenied as exc:
-            record_refusal(platform, principal, "inventory.export", resource, exc)
-            raise
-        resource = "inventory:city" if department is None else f"inventory:department:{department}"
-        report = build_report(platform.store, scheme=scheme, default_scheme=settings.scheme, department=department)
-        written = False
-        try:
-            with platform.store.transaction() as s:
-                write_report(report, path, fmt)
-                written = True
-                platform.audit.record(s, Event("inventory.export", principal, resource=resource, details={
-                    "format": fmt, "department": department, "scope": report.scope, "scheme": report.scheme_id,
-                    "file": path.name} | report.counts), now=datetime.now(UTC))
-        except BaseException:
-            if written:  # no audit record, no export
-                path.unlink(missing_ok=True)
-            raise
+        report = export_report(platform, principal, path, fmt, department=department, scheme=scheme)
         return path, report.scope

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from shuan.access.rules import check_id
@@ -225,6 +225,16 @@ def list_notifications(platform: Platform, *, actor: Principal, unread_only: boo
         if unread_only:
             stmt = stmt.where(Notification.read_at.is_(None))
         return [NotificationView.of(r) for r in session.scalars(stmt.order_by(Notification.id.desc()).limit(limit))]
+
+
+def unread_count(platform: Platform, *, actor: Principal) -> int:
+    """How many of the actor's notifications are unread (one indexed count; the console's nav badge)."""
+    if actor.user_id is None:
+        return 0
+    with platform.store.sessions() as session:
+        found = session.scalar(select(func.count(Notification.id)).where(
+            Notification.user_id == actor.user_id, Notification.read_at.is_(None)))
+    return int(found or 0)
 
 
 def mark_read(platform: Platform, *, actor: Principal, notification_id: int,

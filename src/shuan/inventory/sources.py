@@ -248,6 +248,11 @@ def _can_manage(actor: Principal, department_id: int) -> bool:
     return actor.can(Permission.GRANT_MANAGE_DEPT) and actor.department_id == department_id
 
 
+def may_manage(actor: Principal, department_id: int) -> bool:
+    """Whether `actor` may register, change and scan the sources of `department_id`."""
+    return _can_manage(actor, department_id)
+
+
 def _require_manage(actor: Principal, department_id: int) -> None:
     if not _can_manage(actor, department_id):
         raise PermissionDenied("sources.denied", department=department_id)
@@ -762,6 +767,6 @@ def scan_history(platform: Platform, *, actor: Principal, source_id: int, limit:
 
 __all__ = [
     "CopyView", "HistoryRow", "ScanView", "SourceView", "deactivate_source", "due_sources", "end_copy", "get_source",
-    "list_copies", "list_sources", "record_copy", "register_source", "run_due_scans", "scan_history", "scan_source",
+    "list_copies", "list_sources", "may_manage", "record_copy", "register_source", "run_due_scans", "scan_history", "scan_source",
     "set_responsible", "sync_access_register", "update_source",
 ]

@@ -8,6 +8,7 @@ the service) and the one-line message. Every POST needs the session's CSRF token
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -26,6 +27,7 @@ from shuan.errors import AuthError, InvalidInput, ShuanError
 from shuan.identity.roles import Permission
 from shuan.identity.sessions import login, logout, verify_mfa
 from shuan.identity.stages import SessionStage
+from shuan.inventory.changes import unread_count
 from shuan.messages import msg
 from shuan.web.console import browse
 from shuan.web.console.csrf import FIELD, login_token, require_token, session_token
@@ -58,8 +60,9 @@ def render(request: Request, name: str, *, user: ConsoleUser | None = None, csrf
     if user is not None and not csrf:
         csrf = session_token(request, user.session_id)
     can_audit = user is not None and user.principal.can(Permission.AUDIT_READ)
+    unread = unread_count(get_platform(request), actor=user.principal) if user is not None else 0
     html = _env.get_template(name).render(request=request, user=user, csrf=csrf, csrf_field=FIELD,
-                                          can_audit=can_audit, **context)
+                                          can_audit=can_audit, unread=unread, **context)
     return HTMLResponse(html, status_code=status)
 
 
@@ -290,3 +293,7 @@ def audit_verify(request: Request, user: PostingUser) -> Response:
             else msg("console.audit_broken", seq=problem.seq if problem else "?", kind=problem.kind if problem else "?"))
     return render(request, "audit.html", user=user, events=[], filters={}, page=1,
                   details_text=browse.details_text, result={"ok": report.ok, "text": text}, urlencode=urlencode)
+
+
+# the pages of registered sources, exports and notifications (they use the helpers above)
+router.include_router(importlib.import_module("shuan.web.console.pages_sources").router)
