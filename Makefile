@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 venv: $(STAMP)
 
 demo: venv
-	$(BIN)/shuan demo
+	$(BIN)/shuan demo --console
 
 lint: venv
 	$(BIN)/ruff check src tests bench tools

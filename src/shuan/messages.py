@@ -199,9 +199,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 
 def _merge_fragments() -> None:
-    from shuan.catalogue import access, api, audit, console, crypto, identity, keys, reports, review, sources
+    from shuan.catalogue import (
+        access,
+        api,
+        audit,
+        console,
+        crypto,
+        demo,
+        identity,
+        keys,
+        reports,
+        review,
+        sources,
+    )
 
-    for fragment in (crypto, keys, identity, access, audit, api, reports, sources, review, console):
+    for fragment in (crypto, keys, identity, access, audit, api, reports, sources, review, console, demo):
         for key, texts in fragment.MESSAGES.items():
             if key in CATALOGUE:
                 raise RuntimeError(f"message key defined twice: {key}")

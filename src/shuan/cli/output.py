@@ -54,3 +54,14 @@ def inventory_table(report: ScanReport) -> None:
     out.print(table)
     for e in report.errors:
         error(f"{one_line(e['table'])}: {e['error']}")
+
+
+def qr_code(data: str) -> None:
+    """A compact QR code of `data` on stdout (half-block characters); a closed pipe is not an error."""
+    import segno
+
+    try:
+        segno.make(data, error="m").terminal(out=sys.stdout, compact=True)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
