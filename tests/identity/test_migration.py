@@ -9,13 +9,10 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from shuan.config import Settings
 from shuan.errors import AuthError
-from shuan.identity.models import Base
 from shuan.identity.sessions import authenticate, login
 from shuan.identity.stages import SessionStage
 from shuan.identity.tokens import create_token, resolve_token
@@ -23,6 +20,7 @@ from shuan.platform import Platform, open_platform
 from shuan.store.db import Store, alembic_config, open_store
 from tests.conftest import TEST_ROOT_KEY, in_ci
 from tests.identity.conftest import World
+from tests.schema_helpers import schema_diffs
 
 IDENTITY_TABLES = {"departments", "users", "user_roles", "password_history", "auth_sessions", "api_tokens",
                    "signing_keys", "admin_requests"}
@@ -31,16 +29,7 @@ IDENTITY_0004 = IDENTITY_TABLES - {"admin_requests"}
 
 def identity_diffs(store: Store) -> list[object]:
     """Differences between the migrated schema and the identity models (none expected)."""
-    with store.engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
-    out = []
-    for diff in diffs:
-        flat = diff if isinstance(diff, tuple) else diff[0]
-        names = {getattr(part, "name", None) for part in flat} | {
-            getattr(getattr(part, "table", None), "name", None) for part in flat}
-        if names & IDENTITY_TABLES:
-            out.append(diff)
-    return out
+    return schema_diffs(store.engine, IDENTITY_TABLES)
 
 
 def test_models_match_the_migration(tmp_path: Path) -> None:

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
 from shuan.access.service import get_resource
@@ -43,9 +41,9 @@ from shuan.inventory.sources import (
 from shuan.platform import Platform, open_platform
 from shuan.store.db import alembic_config, open_store
 from shuan.store.models import ScanRun, SourceRecord
-from shuan.store.registry import load_all_models
 from tests.conftest import TEST_ROOT_KEY, in_ci
 from tests.identity.conftest import Actor, World, fast_argon2, migrated_template, platform  # noqa: F401
+from tests.schema_helpers import schema_diffs
 
 PG_URL = os.environ.get("SHUAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SOURCE_TABLES = {"registered_sources", "source_copies"}
@@ -130,17 +128,7 @@ def all_audit_text(p: Platform) -> str:
 
 
 def source_diffs(engine: sa.Engine) -> list[object]:
-    with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                 load_all_models().metadata)
-    out = []
-    for diff in diffs:
-        flat = diff if isinstance(diff, tuple) else diff[0]
-        names = {getattr(part, "name", None) for part in flat} | {
-            getattr(getattr(part, "table", None), "name", None) for part in flat}
-        if names & SOURCE_TABLES:
-            out.append(diff)
-    return out
+    return schema_diffs(engine, SOURCE_TABLES)
 
 
 def test_migration_matches_models_and_goes_down_and_up(tmp_path: Path) -> None:

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from shuan.config import get_settings
@@ -20,26 +18,16 @@ from shuan.inventory.persist import latest_inventory
 from shuan.inventory.review import column_history, review_column
 from shuan.platform import Platform, open_platform
 from shuan.store.db import Store, alembic_config, open_store
-from shuan.store.registry import load_all_models
 from tests.conftest import in_ci
 from tests.identity.conftest import World, fast_argon2  # noqa: F401
 from tests.inventory.reviewkit import companies, people, scan_source, source_id
+from tests.schema_helpers import schema_diffs
 
 TABLES = {"column_reviews", "notifications"}
 
 
 def diffs(store: Store) -> list[object]:
-    with store.engine.connect() as conn:
-        found = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                 load_all_models().metadata)
-    out = []
-    for diff in found:
-        flat = diff if isinstance(diff, tuple) else diff[0]
-        names = {getattr(part, "name", None) for part in flat} | {
-            getattr(getattr(part, "table", None), "name", None) for part in flat}
-        if names & TABLES:
-            out.append(diff)
-    return out
+    return schema_diffs(store.engine, TABLES)
 
 
 def test_models_match_the_migration_and_it_goes_down_and_up(tmp_path: Path) -> None:
