@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -63,13 +63,15 @@ def format_ts(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_HASHER = hashlib.new("sm3")  # copied per event: cheaper than looking the algorithm up by name each time
+
+
 def link_hash(prev_hash: str, values: Sequence[str]) -> str:
-    """The chain hash of one event from the stored strings (the verify hot path uses the same)."""
-    data = prev_hash + "\x1e" + "\x1f".join(values)
-    return hashlib.new("sm3", data.encode("utf-8")).hexdigest()
+    """The chain hash of one event from its stored strings, seq first (append and verify both use it)."""
+    h = _HASHER.copy()
+    h.update((prev_hash + "\x1e" + "\x1f".join(values)).encode("utf-8"))
+    return h.hexdigest()
 
-
-_HASHER = hashlib.new("sm3")
 _COLUMNS = (*FIELDS, "prev_hash", "hash")
 
 
@@ -166,12 +168,9 @@ class AuditLog:
             first, prev = self._lock_head(session)
             seq = first
             rows: list[tuple[object, ...]] = []
-            base = _HASHER.copy
             for values in prepared:
                 seq += 1
-                h = base()
-                h.update((prev + "\x1e" + str(seq) + "\x1f" + "\x1f".join(values)).encode("utf-8"))
-                digest = h.hexdigest()
+                digest = link_hash(prev, (str(seq), *values))
                 rows.append((seq, *values, prev, digest))
                 prev = digest
             conn = session.connection()
@@ -209,7 +208,6 @@ class AuditLog:
     @staticmethod
     def _lock_head(session: Session) -> tuple[int, str]:
         head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
-        if head is None:
-            session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
-            return 0, GENESIS
+        if head is None:  # migration 0003 creates the row; without it the chain cannot be extended safely
+            raise AuditError("audit.write_failed", reason="audit_head")
         return int(head.seq), str(head.hash)

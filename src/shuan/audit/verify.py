@@ -57,13 +57,12 @@ def _recompute(row: tuple[Any, ...], seq_text: str) -> str:
 
 
 def check_chain(rows: Iterable[tuple[Any, ...]], report: VerifyReport, *, anchor: tuple[int, str] = (0, GENESIS),
-                hashes_at: Mapping[int, str] | None = None, keep: dict[int, str] | None = None) -> None:
+                keep: dict[int, str] | None = None) -> None:
     """Walk rows ordered by seq. Stops at the first problem (what follows it cannot be trusted anyway).
 
     `keep`, when given, receives seq -> hash for the sequence numbers listed in it (checkpoint lookups).
     """
     expected, prev = anchor[0] + 1, anchor[1]
-    sm3 = hashlib.new
     for row in rows:
         seq = int(row[0])
         if report.first_seq is None:
@@ -72,9 +71,7 @@ def check_chain(rows: Iterable[tuple[Any, ...]], report: VerifyReport, *, anchor
             kind = "missing" if seq > expected else "reordered"
             report.problems.append(Problem(expected, kind, msg(f"audit.verify_{kind}", seq=expected, found=seq)))
             return
-        joined = str(seq) + "\x1f" + "\x1f".join(row[1:13])
-        digest = sm3("sm3", (row[13] + "\x1e" + joined).encode("utf-8")).hexdigest()
-        if digest != row[14]:
+        if _recompute(row, str(seq)) != row[14]:
             moved = _moved_from(row)
             if moved is not None:
                 report.problems.append(Problem(seq, "reordered", msg("audit.verify_moved", seq=seq, origin=moved)))
