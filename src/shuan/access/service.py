@@ -84,6 +84,7 @@ from shuan.access.rules import (
     inside_owner,
     row_filter_json,
 )
+from shuan.audit import guard
 from shuan.audit.events import Event, Outcome
 from shuan.clock import utcnow
 from shuan.crypto.keys.keyring import fingerprint
@@ -303,18 +304,8 @@ def _audited(
             facts["why"] = err.reason_key
         facts.update({k: v for k, v in err.params.items() if k in _SAFE_PARAMS and k not in facts})
         outcome = Outcome.FAILURE if isinstance(err, InvalidInput | AuthError) else Outcome.DENIED
-        with platform.store.transaction() as session:
-            platform.audit.record(
-                session,
-                Event(
-                    action=action,
-                    actor=actor,
-                    outcome=outcome,
-                    resource=_show(resource),
-                    purpose=_show(purpose) if purpose else "",
-                    details=facts,
-                ),
-            )
+        guard.record_refusal(platform, actor, action, _show(resource), err, outcome=outcome, details=facts,
+                             purpose=_show(purpose) if purpose else "")
         raise
 
 

@@ -10,9 +10,10 @@ leaves state behind.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -25,11 +26,16 @@ if TYPE_CHECKING:
 
 
 def record_refusal(platform: Platform, actor: Principal, action: str, resource: str, exc: Exception,
-                   *, outcome: Outcome = Outcome.DENIED) -> None:
-    key = getattr(exc, "key", type(exc).__name__)
+                   *, outcome: Outcome = Outcome.DENIED, details: Mapping[str, Any] | None = None,
+                   sensitive: Mapping[str, str] | None = None, purpose: str = "",
+                   now: datetime | None = None) -> None:
+    """Write the refused attempt in a transaction of its own (the attempt's own one has rolled back).
+
+    `details` default to the refusal's message key; callers add non-secret facts."""
+    facts = dict(details) if details is not None else {"reason": getattr(exc, "key", type(exc).__name__)}
     with platform.store.transaction() as session:
-        platform.audit.record(session, Event(action, actor, outcome=outcome, resource=resource,
-                                             details={"reason": key}))
+        platform.audit.record(session, Event(action, actor, outcome=outcome, resource=resource, purpose=purpose,
+                                             details=facts, sensitive=dict(sensitive or {})), now=now)
 
 
 @contextmanager

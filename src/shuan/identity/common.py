@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shuan.audit import guard
 from shuan.audit.events import Event, Outcome
 from shuan.clock import utcnow
 from shuan.errors import (
@@ -166,16 +167,9 @@ def record_refusal(
     outcome: Outcome | None = None,
 ) -> None:
     """Record a refused or failed attempt in its own transaction (the attempt's own one rolled back)."""
-    event = Event(
-        action=action,
-        actor=actor,
-        outcome=outcome or outcome_of(error),
-        resource=safe_text(resource, 1000),
-        details=refusal_details(error, details),
-        sensitive={k: safe_text(v, 1000) for k, v in (sensitive or {}).items()},
-    )
-    with platform.store.transaction() as s:
-        platform.audit.record(s, event, now=now)
+    guard.record_refusal(platform, actor, action, safe_text(resource, 1000), error,
+                         outcome=outcome or outcome_of(error), details=refusal_details(error, details),
+                         sensitive={k: safe_text(v, 1000) for k, v in (sensitive or {}).items()}, now=now)
 
 
 def audited(
