@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +16,7 @@ from shuan.audit.events import Event
 from shuan.audit.log import AuditLog
 from shuan.audit.models import AuditEventRow
 from shuan.config import Settings, get_settings
+from shuan.crypto.kdf import hkdf_sm3
 from shuan.crypto.keys.keyring import Keyring
 from shuan.crypto.keys.root import provider_from_settings
 from shuan.identity.principal import SYSTEM
@@ -26,7 +25,7 @@ from shuan.store.db import Store, open_store
 
 def derive_system_key(root: bytes, purpose: str, length: int = 32) -> bytes:
     """A system key bound to one purpose (HKDF-SM3 over the root key); never stored."""
-    return HKDF(algorithm=hashes.SM3(), length=length, salt=b"shuan/system-keys/v1", info=purpose.encode()).derive(root)
+    return hkdf_sm3(root, salt=b"shuan/system-keys/v1", info=purpose.encode(), length=length)
 
 
 #: settings whose every change is audited (the security policy in force); secrets are never among them
