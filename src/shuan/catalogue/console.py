@@ -15,6 +15,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "table {table} is not in the latest scan of its source",
     ),
     "console.scope_denied": ("无权查看该数据表", "not allowed to see this table"),
+    # sample values
+    "console.col_samples": ("样本值（已脱敏）", "sample values (masked)"),
+    "console.reveal": ("查看样本原值", "reveal sample values"),
+    "console.reveal_help": (
+        "样本值默认脱敏显示。查看原值须填写事由，每次查看均记入审计日志。",
+        "sample values are shown masked; revealing them needs a reason, and every reveal is audited",
+    ),
+    "console.reveal_reason": ("查看事由", "reason for revealing"),
+    "console.reveal_submit": ("查看原值", "reveal"),
+    "console.revealed_title": ("字段 {column} 的样本原值", "sample values of column {column}"),
+    "console.revealed_note": (
+        "本次查看已记入审计日志；页面不缓存，请勿截图或转存。",
+        "this reveal has been audited; the page is not cached — do not copy or store the values",
+    ),
     # layout
     "console.app_name": ("数安 · 政务数据安全管理平台", "shuan · government data security platform"),
     "console.skip": ("跳到正文", "skip to content"),

@@ -1,6 +1,11 @@
 """Messages of steward reviews, scan diffs and console notifications; merged into shuan.messages."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # sample values
+    "samples.none": ("数据表 {table} 没有保存样本值（仅登记数据源的扫描保存样本）",
+                     "table {table} has no kept sample values (only scans of registered sources keep them)"),
+    "samples.no_column": ("数据表 {table} 没有字段 {column} 的样本值", "table {table} has no sample values of column {column}"),
+    "samples.bad_column": ("字段名无效", "invalid column name"),
     # reviews
     "review.denied": (
         "无权复核该数据源：只有数据源所属部门的数据管理员、部门数据安全负责人或安全管理员可以复核",

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shuan.identity.models import UtcDateTime
 from shuan.store.models import Base
 
-__all__ = ["RegisteredSource", "SourceCopy"]
+__all__ = ["RegisteredSource", "SourceCopy", "TableSample"]
 
 
 class RegisteredSource(Base):
@@ -59,3 +59,16 @@ class SourceCopy(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     ended_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class TableSample(Base):
+    """A few raw values of every column of a scanned table of a registered source, kept so that a steward
+    can check a classification against the data: the values only as an SM4 envelope under the owning
+    department's source key (bound to the table's id), next to their masked forms shown by default."""
+
+    __tablename__ = "table_samples"
+    table_id: Mapped[int] = mapped_column(ForeignKey("table_assets.id", ondelete="CASCADE"), primary_key=True)
+    masked: Mapped[dict[str, list[str]]] = mapped_column(JSON)  # column -> masked values
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)  # SM4-GCM envelope of {column: [values]} as JSON
+    department_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import polars as pl
+import pyarrow as pa
+
 from shuan.discovery.engine import ColumnClassifier, ColumnResult
 from shuan.discovery.registry import Registry
 from shuan.errors import ShuanError, TableError
@@ -55,6 +58,7 @@ class TableReport:
     sampled_rows: int
     warnings: list[str] = field(default_factory=list)
     other_grades: list[OtherGrade] = field(default_factory=list)
+    samples: dict[str, list[str]] = field(default_factory=dict)  # raw values per column (registered scans only)
 
 
 @dataclass
@@ -100,15 +104,20 @@ class ScanReport:
         }
 
 
+VALUE_WIDTH = 200  # characters of a kept sample value
+
 Progress = Callable[[str, int, int, int], None]  # (table, tables done, tables in all, rows read in this table)
 
 
 def scan_table(source: Source, name: str, registry: Registry, grader: Grader, *, sample: int | None,
-               batch_rows: int, on_rows: Callable[[int], None] | None = None) -> TableReport:
+               batch_rows: int, on_rows: Callable[[int], None] | None = None, keep_values: int = 0) -> TableReport:
     reader = source.open_table(name, sample=sample, batch_rows=batch_rows)
     clf = ColumnClassifier(registry, full=sample is None)
     seen = 0
+    values: dict[str, list[str]] = {}
     for batch in coalesce(read_ahead(reader.batches()), batch_rows):
+        if keep_values and seen == 0:
+            values = first_values(batch, keep_values)
         seen += batch.num_rows
         clf.update(batch)
         if on_rows is not None:
@@ -118,7 +127,9 @@ def scan_table(source: Source, name: str, registry: Registry, grader: Grader, *,
         if isinstance(header, str):
             clf.declare(header)  # a header-only table still lists its columns
     rows = reader.rows if reader.rows is not None else seen
-    return build_table_report(name, rows, seen, clf.results(), grader, reader.warnings)
+    report = build_table_report(name, rows, seen, clf.results(), grader, reader.warnings)
+    report.samples = values
+    return report
 
 
 def build_table_report(name: str, rows: int, sampled: int, columns: list[ColumnResult], grader: Grader,
@@ -140,7 +151,9 @@ def build_table_report(name: str, rows: int, sampled: int, columns: list[ColumnR
 
 
 def run_scan(spec: str, registry: Registry, grader: Grader, *, sample: int | None, batch_rows: int,
-             workers: int = 4, progress: Progress | None = None) -> ScanReport:
+             workers: int = 4, progress: Progress | None = None, keep_values: int = 0) -> ScanReport:
+    """Scan every table of `spec`; `keep_values` > 0 keeps that many distinct raw values per column of
+    each table's first batch (`TableReport.samples`), for the registered sources to store encrypted."""
     with open_source(spec) as source:
         report = ScanReport(source.display, grader, "sample" if sample else "full", sample, datetime.now(UTC))
         names = source.tables()
@@ -154,7 +167,7 @@ def run_scan(spec: str, registry: Registry, grader: Grader, *, sample: int | Non
 
             try:
                 return name, scan_table(source, name, registry, grader, sample=sample, batch_rows=batch_rows,
-                                        on_rows=on_rows)
+                                        on_rows=on_rows, keep_values=keep_values)
             except ShuanError as exc:
                 return name, exc.user_message
             except Exception as exc:  # noqa: BLE001 - a bad table must not stop the scan; reported per table
@@ -175,6 +188,25 @@ def run_scan(spec: str, registry: Registry, grader: Grader, *, sample: int | Non
                 report.errors.append({"table": name, "error": res})
         report.finished_at = datetime.now(UTC)
         return report
+
+
+def first_values(batch: pa.RecordBatch, n: int, width: int = VALUE_WIDTH) -> dict[str, list[str]]:
+    """Up to `n` distinct non-blank values of every column of `batch`, as text cut to `width` characters
+    (one vectorized pass per column: cast, drop blanks, unique in order, head)."""
+    frame = pl.from_arrow(batch)
+    assert isinstance(frame, pl.DataFrame)  # noqa: S101 - a record batch converts to a frame
+    out: dict[str, list[str]] = {}
+    for name in frame.columns:
+        column = frame.get_column(name)
+        if column.dtype == pl.Binary:
+            continue  # bytes are not shown
+        try:
+            text = column.cast(pl.Utf8, strict=False).drop_nulls().str.strip_chars()
+        except pl.exceptions.PolarsError:
+            continue  # nested values (lists, structs) have no one-line text form
+        found = text.filter(text.str.len_chars() > 0).unique(maintain_order=True).head(n)
+        out[name] = [v[:width] for v in found.to_list()]
+    return out
 
 
 def summary(report: ScanReport) -> str:

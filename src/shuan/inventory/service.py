@@ -30,6 +30,7 @@ class ScanRequest:
     workers: int = 4
     save: bool = True
     output: Path | None = None
+    keep_values: int = 0  # raw values kept per column (registered sources store them encrypted)
 
 
 @dataclass
@@ -70,7 +71,7 @@ def scan(request: ScanRequest, settings: Settings, progress: Progress | None = N
     try:
         sample = None if request.full else (request.sample_rows or settings.sample_rows)
         report = run_scan(request.source, registry, grader, sample=sample, batch_rows=settings.batch_rows,
-                          workers=request.workers, progress=progress)
+                          workers=request.workers, progress=progress, keep_values=request.keep_values)
         scan_id = save_scan(store, report) if store is not None else None
     finally:
         if store is not None:

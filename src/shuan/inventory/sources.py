@@ -612,10 +612,11 @@ def _secrets(location: str) -> list[str]:
 
 
 def _run(platform: Platform, row: RegisteredSource, location: str, progress: Progress | None) -> ScanReport:
+    from shuan.inventory.samples import KEEP_VALUES
     from shuan.inventory.service import ScanRequest, scan
 
     request = ScanRequest(source=location, scheme=row.scheme, sample_rows=row.sample_rows, full=row.full_scan,
-                          save=False)
+                          save=False, keep_values=KEEP_VALUES)
     return scan(request, platform.settings, progress).report
 
 
@@ -649,9 +650,12 @@ def scan_source(platform: Platform, *, actor: Principal, source_id: int, progres
     try:
         with platform.store.transaction() as s:
             from shuan.inventory.persist import write_scan
+            from shuan.inventory.samples import seal_samples
 
             live = _row(s, row.id, lock=True)
             run = write_scan(s, report)
+            seal_samples(platform, s, run, report, dataset=_ensure_source_key(platform, s, live.department_id, when),
+                         department_id=live.department_id, now=when)
             live.source_record_id, live.last_scan_id = run.source_id, run.id
             live.last_scan_at, live.last_error, live.updated_at = when, None, when
             live.next_scan_at = when + timedelta(hours=live.schedule_hours) if live.schedule_hours else None

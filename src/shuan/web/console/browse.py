@@ -44,6 +44,7 @@ from shuan.inventory.review import (
     review_column,
     scheme_of,
 )
+from shuan.inventory.samples import masked_samples
 from shuan.messages import msg
 from shuan.platform import Platform
 from shuan.reports.access import report_scope
@@ -313,6 +314,7 @@ class ColumnLine:
     reason: str
     note: str
     types: list[EvidenceLine] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)  # masked
 
 
 @dataclass(frozen=True)
@@ -333,11 +335,12 @@ class TableDetail:
     columns: list[ColumnLine]
     may_review: bool
     levels: list[tuple[int, str]]
+    has_samples: bool = False
 
 
 def table_detail(platform: Platform, *, actor: Principal, table_id: int) -> TableDetail:
     """A table of the latest scan of its source, with its columns' types, levels and (masked) evidence as
-    reviewed; refused outside the actor's scope."""
+    reviewed, and the masked sample values the scan kept; refused outside the actor's scope."""
     resource = f"table:{table_id}"
     scope = inventory_scope(platform, actor, resource)
     with platform.store.sessions() as s:
@@ -373,11 +376,13 @@ def table_detail(platform: Platform, *, actor: Principal, table_id: int) -> Tabl
                 return str(level), "#999999"
             return lv.label, lv.color
 
+        samples = masked_samples(s, table_id)
         columns = []
         for c in table.columns:
             label, color = info(c.level)
             columns.append(ColumnLine(c.name, c.level, label, color, c.reason or "", c.note or "", [
-                EvidenceLine(d.type, type_label(d.type), d.score, d.ratio, d.evidence) for d in c.detections]))
+                EvidenceLine(d.type, type_label(d.type), d.score, d.ratio, d.evidence) for d in c.detections],
+                samples.get(c.name, [])))
         level_label, color = info(grade.level) if grade is not None else ("-", "#999999")
         return TableDetail(
             id=table_id, name=table.name, source=source, department=scope.name(owner), category=table.category,
@@ -385,7 +390,8 @@ def table_detail(platform: Platform, *, actor: Principal, table_id: int) -> Tabl
             level=grade.level if grade is not None else None, level_label=level_label, color=color,
             reasons=list(grade.reasons) if grade is not None else [], columns=columns,
             may_review=_may_review(actor, owner),
-            levels=[(lv.level, lv.label) for lv in sorted(scheme.levels, key=lambda lv: lv.level)])
+            levels=[(lv.level, lv.label) for lv in sorted(scheme.levels, key=lambda lv: lv.level)],
+            has_samples=bool(samples))
 
 
 def review_table_column(platform: Platform, *, actor: Principal, table_id: int, column: str, decision: str,

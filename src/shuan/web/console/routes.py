@@ -28,6 +28,7 @@ from shuan.identity.roles import Permission
 from shuan.identity.sessions import login, logout, verify_mfa
 from shuan.identity.stages import SessionStage
 from shuan.inventory.changes import unread_count
+from shuan.inventory.samples import Revealed, reveal_column
 from shuan.messages import msg
 from shuan.web.console import browse
 from shuan.web.console.csrf import FIELD, login_token, require_token, session_token
@@ -243,7 +244,7 @@ def inventory_page(request: Request, user: ActiveUser, q: str = "", level: str =
 @router.get("/tables/{table_id}")
 def table_page(request: Request, user: ActiveUser, table_id: int) -> Response:
     view = browse.table_detail(get_platform(request), actor=user.principal, table_id=table_id)
-    return render(request, "table.html", user=user, view=view, done=None, error=None)
+    return render(request, "table.html", user=user, view=view, done=None, error=None, revealed=None)
 
 
 @router.post("/tables/{table_id}/review")
@@ -269,7 +270,32 @@ async def table_review(request: Request, user: PostingUser, table_id: int) -> Re
             raise  # a refused permission is the error page (the service has audited it once)
         error = exc.user_message
     view = await run_in_threadpool(lambda: browse.table_detail(platform, actor=user.principal, table_id=table_id))
-    return render(request, "table.html", user=user, view=view, done=done, error=error, status=status)
+    return render(request, "table.html", user=user, view=view, done=done, error=error, revealed=None,
+                  status=status)
+
+
+@router.post("/tables/{table_id}/reveal")
+async def table_reveal(request: Request, user: PostingUser, table_id: int) -> Response:
+    """Show one column's raw sample values (audited with the reason given); never cached."""
+    platform = get_platform(request)
+    column = await form_text(request, "column", 500)
+    reason = await form_text(request, "reason", 500)
+    revealed: Revealed | None = None
+    error: str | None = None
+    status = 200
+    try:
+        revealed = await run_in_threadpool(lambda: reveal_column(platform, actor=user.principal, table_id=table_id,
+                                                                 column=column, reason=reason))
+    except ShuanError as exc:
+        status = status_of(exc)
+        if status in (401, 403) or status >= 500:
+            raise  # the error page (the service has audited the refusal once)
+        error = exc.user_message
+    view = await run_in_threadpool(lambda: browse.table_detail(platform, actor=user.principal, table_id=table_id))
+    response = render(request, "table.html", user=user, view=view, done=None, error=error, revealed=revealed,
+                      status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/audit")
