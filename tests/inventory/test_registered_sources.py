@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -302,6 +303,60 @@ def test_run_due_scans_with_a_moving_clock(city: City, tmp_path: Path) -> None:
     deactivate_source(p, actor=city.steward_ga.principal, source_id=bad.id, now=w.now)
     w.tick(hours=48)
     assert [v.name for v in due_sources(p, w.now)] == ["好"]
+
+
+def test_one_scan_of_a_source_at_a_time_across_callers(city: City, tmp_path: Path) -> None:
+    """Two scans of the same source at once (two console users, or a console and `source run-due` in
+    another process): the second is refused while the first holds the claim; the claim is released at
+    the end, and a claim left by a process that died lapses."""
+    p, w = city.p, city.world
+    view = register_source(p, actor=city.steward_ga.principal, name="并发", location=str(people_csv(tmp_path / "c.csv")),
+                           department_id=city.ga, responsible_username="ga.user", schedule_hours=1, now=w.now)
+    inside, go_on = threading.Event(), threading.Event()
+    results: list[object] = []
+
+    def slow(table: str, done: int, total: int, rows: int) -> None:
+        inside.set()
+        go_on.wait(30)
+
+    first = threading.Thread(target=lambda: results.append(
+        scan_source(p, actor=city.steward_ga.principal, source_id=view.id, progress=slow, now=w.now)))
+    first.start()
+    assert inside.wait(30)
+    with pytest.raises(Conflict, match="正在扫描"):
+        scan_source(p, actor=city.officer_ga.principal, source_id=view.id, now=w.now)
+    # due since its registration, but claimed: run-due reports it and goes on
+    assert [(v.source_name, v.status) for v in run_due_scans(p, now=w.now)] == [("并发", "failed")]
+    go_on.set()
+    first.join(60)
+    assert len(results) == 1 and getattr(results[0], "status", None) == "completed"
+    refused = [e for e in events(p, "source.scan") if e["outcome"] == "failure"]
+    assert [e["actor"] for e in refused] == ["ga.officer", "system"]
+    assert len(events(p, "source.scan_start")) == 1
+    with p.store.sessions() as s:
+        row = s.get(RegisteredSource, view.id)
+        assert row is not None and row.scan_claim is None and row.scan_claim_until is None
+    # a claim whose process died: refused until it lapses
+    with p.store.transaction() as s:
+        row = s.get(RegisteredSource, view.id)
+        assert row is not None
+        row.scan_claim, row.scan_claim_until = "dead-process", w.now + timedelta(minutes=30)
+    with pytest.raises(Conflict):
+        scan_source(p, actor=city.steward_ga.principal, source_id=view.id, now=w.now)
+    w.tick(minutes=31)
+    assert scan_source(p, actor=city.steward_ga.principal, source_id=view.id, now=w.now).status == "completed"
+
+
+def test_a_failed_scan_releases_its_claim(city: City, tmp_path: Path) -> None:
+    p, w = city.p, city.world
+    view = register_source(p, actor=city.steward_ga.principal, name="丢", location=str(tmp_path / "none.csv"),
+                           department_id=city.ga, responsible_username="ga.user", now=w.now)
+    for _ in range(2):  # the second attempt is not refused as "running"
+        with pytest.raises(SourceError, match="扫描数据源"):
+            scan_source(p, actor=city.steward_ga.principal, source_id=view.id, now=w.now)
+    with p.store.sessions() as s:
+        row = s.get(RegisteredSource, view.id)
+        assert row is not None and row.scan_claim is None
 
 
 # -- copies ---------------------------------------------------------------------------------------------

@@ -33,6 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "抽样行数与全量扫描只能选其一", "choose either a sample size or a full scan",
     ),
     "sources.inactive": ("数据源 {name} 已停用", "source {name} is deactivated"),
+    "sources.scan_running": (
+        "数据源 {name} 正在扫描中（可能由其他进程发起），请待其完成后再试",
+        "source {name} is being scanned (perhaps by another process); try again when it has finished",
+    ),
     "sources.scan_failed": ("扫描数据源 {name} 失败：{reason}", "scan of source {name} failed: {reason}"),
     "sources.copy_not_found": ("副本记录不存在：{copy}", "no such copy record: {copy}"),
     "sources.copy_ended": ("副本记录 {copy} 已结束", "copy record {copy} has already ended"),

@@ -42,6 +42,8 @@ class RegisteredSource(Base):
     last_scan_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)  # one line, never a secret
     next_scan_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    scan_claim: Mapped[str | None] = mapped_column(String(64))  # the running scan's token (any process)
+    scan_claim_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # lapses if its process died
 
     def __repr__(self) -> str:
         return f"RegisteredSource(id={self.id!r}, name={self.name!r}, display={self.display!r})"

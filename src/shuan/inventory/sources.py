@@ -29,13 +29,15 @@ decision, not a scan's).
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from secrets import token_hex
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -159,6 +161,11 @@ class CopyView:
 
 
 # -- plumbing -------------------------------------------------------------------------------------------
+
+
+#: how long a scan holds its source against other scans (of any process) after its last heartbeat
+SCAN_CLAIM = timedelta(minutes=30)
+HEARTBEAT_SECONDS = 60.0
 
 
 def _now(now: datetime | None) -> datetime:
@@ -625,13 +632,19 @@ def scan_source(platform: Platform, *, actor: Principal, source_id: int, progres
     """Scan a registered source now. Raises SourceError (one line naming the source, never a secret)
     when the source cannot be scanned; the failure is recorded on the source and in the audit chain."""
     when = _now(now)
+    claim = token_hex(16)
     try:
-        with platform.store.sessions() as s:
-            row = _row(s, source_id)
+        with platform.store.transaction() as s:
+            row = _row(s, source_id, lock=True)
             _require_manage(actor, row.department_id)
             if not row.active:
                 raise Conflict("sources.inactive", name=row.name)
+            if row.scan_claim is not None and row.scan_claim_until is not None and row.scan_claim_until > when:
+                raise Conflict("sources.scan_running", name=row.name)
             location = _open(platform, s, row)
+            row.scan_claim, row.scan_claim_until = claim, when + SCAN_CLAIM
+            _event(platform, s, "source.scan_start", actor, row, when, {"claim_until": row.scan_claim_until.isoformat()})
+            s.flush()
             s.expunge(row)
     except PermissionDenied as exc:
         record_refusal(platform, actor, "source.scan", f"source:{source_id}", exc)
@@ -641,10 +654,10 @@ def scan_source(platform: Platform, *, actor: Principal, source_id: int, progres
         raise
     secrets = _secrets(location)
     try:
-        report = _run(platform, row, location, progress)
+        report = _run(platform, row, location, _Heartbeat(platform, row.id, claim, when, progress))
     except Exception as exc:  # noqa: BLE001 - any failure of the source is one recorded line, secrets scrubbed
         key, line = _one_line(exc, secrets)
-        _record_failure(platform, actor, row.id, key, line, when)
+        _record_failure(platform, actor, row.id, key, line, when, claim)
         raise SourceError("sources.scan_failed", name=row.name, reason=line) from None
     report.source = row.display  # what is stored: the masked display, as registered
     try:
@@ -653,6 +666,7 @@ def scan_source(platform: Platform, *, actor: Principal, source_id: int, progres
             from shuan.inventory.samples import seal_samples
 
             live = _row(s, row.id, lock=True)
+            _release(live, claim)
             run = write_scan(s, report)
             seal_samples(platform, s, run, report, dataset=_ensure_source_key(platform, s, live.department_id, when),
                          department_id=live.department_id, now=when)
@@ -669,16 +683,46 @@ def scan_source(platform: Platform, *, actor: Principal, source_id: int, progres
             department_id = live.department_id
     except SQLAlchemyError as exc:
         line = scrub(str(exc), secrets)
-        _record_failure(platform, actor, row.id, "store.write", line, when)
+        _record_failure(platform, actor, row.id, "store.write", line, when, claim)
         raise StoreError("store.write", reason=line) from None
     problems = sync_access_register(platform, name=row.name, department_id=department_id, report=report, now=when)
     return replace(view, access_problems=tuple(problems))
 
 
+class _Heartbeat:
+    """The scan's progress callback, which also extends the source's scan claim every few minutes, so a
+    long scan keeps it and the claim of a process that died lapses `SCAN_CLAIM` after its last beat."""
+
+    def __init__(self, platform: Platform, source_id: int, claim: str, when: datetime,
+                 progress: Progress | None) -> None:
+        self.platform, self.source_id, self.claim, self.when, self.progress = platform, source_id, claim, when, progress
+        self.started = self.last = time.monotonic()
+
+    def __call__(self, table: str, done: int, total: int, rows: int) -> None:
+        if time.monotonic() - self.last >= HEARTBEAT_SECONDS:
+            self.beat()
+        if self.progress is not None:
+            self.progress(table, done, total, rows)
+
+    def beat(self) -> None:
+        self.last = time.monotonic()
+        until = self.when + timedelta(seconds=self.last - self.started) + SCAN_CLAIM
+        with self.platform.store.transaction() as s:
+            s.execute(update(RegisteredSource).where(RegisteredSource.id == self.source_id,
+                                                     RegisteredSource.scan_claim == self.claim)
+                      .values(scan_claim_until=until))
+
+
+def _release(row: RegisteredSource, claim: str) -> None:
+    if row.scan_claim == claim:
+        row.scan_claim, row.scan_claim_until = None, None
+
+
 def _record_failure(platform: Platform, actor: Principal, source_id: int, key: str, line: str,
-                    now: datetime) -> None:
+                    now: datetime, claim: str) -> None:
     with platform.store.transaction() as s:
         row = _row(s, source_id, lock=True)
+        _release(row, claim)
         row.last_error, row.updated_at = line[:1000], now
         if row.schedule_hours:
             row.next_scan_at = now + timedelta(hours=row.schedule_hours)
