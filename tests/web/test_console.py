@@ -202,3 +202,21 @@ def test_auditor_reads_and_verifies_the_log(api: Api) -> None:
     r = client.post("/console/audit/verify", data={"csrf_token": token})
     assert r.status_code == 200 and "日志链完整" in r.text, r.text[-1000:]
     assert api.last("audit.verify").outcome == "success"
+
+
+def test_reviewed_level_is_listed_sorted_and_filtered(api: Api, tmp_path: Path) -> None:
+    found = registered_evil_source(api, tmp_path)
+    client = browser(api)
+    console_login(api, client, found["secadmin"])
+    listing = client.get("/console/inventory", params={"level": "3"})
+    assert "/console/tables/" not in listing.text  # as scanned: 二级 (a phone column)
+    table_id = re.search(r'href="/console/tables/(\d+)"', client.get("/console/inventory").text).group(1)  # type: ignore[union-attr]
+    token = csrf_of(client.get(f"/console/tables/{table_id}").text)
+    r = client.post(f"/console/tables/{table_id}/review", data={
+        "csrf_token": token, "column": "手机号", "decision": "override", "level": "3", "types": "cn_mobile",
+        "reason": "与身份证号关联，按三级管理"})
+    assert r.status_code == 200, r.text[-1500:]
+    for level, listed in (("3", True), ("2", False)):
+        page = client.get("/console/inventory", params={"level": level})
+        assert (f'href="/console/tables/{table_id}"' in page.text) is listed, level
+    assert "三级" in client.get("/console/inventory", params={"level": "3"}).text

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from shuan.access.paths import bad_field, name_problem
@@ -338,6 +338,46 @@ def _level_in(scheme: Scheme, row: ColumnReview, registry: Registry, types: list
     except ShuanError:  # a scheme file that is gone: fall back to the types
         mapped = None
     return mapped if mapped is not None else grade_column(scheme, registry, types).level
+
+
+def review_stamp(session: Session) -> tuple[int, int]:
+    """Changes whenever a review or a scan is added: (highest review id, highest scan id)."""
+    reviews = session.scalar(select(func.max(ColumnReview.id))) or 0
+    scans = session.scalar(select(func.max(ScanRun.id))) or 0
+    return int(reviews), int(scans)
+
+
+def reviewed_grades(session: Session) -> dict[int, tuple[int, str]]:
+    """The table grade, as reviewed, of every table of a source's latest completed scan that has a current
+    override or confirmation: table id → (level, label) in the scan's own scheme. Only reviewed tables
+    are read (a list of 10k tables recomputes the few that stewards touched)."""
+    from shuan.inventory.persist import InventoryRow
+
+    keys = set(session.execute(select(ColumnReview.source_record_id, ColumnReview.table_name)
+                               .where(ColumnReview.superseded_at.is_(None)).distinct()).all())
+    if not keys:
+        return {}
+    rows: list[InventoryRow] = []
+    source_of_scan: dict[int, int] = {}
+    for source_id in sorted({src for src, _ in keys}):
+        run = latest_run(session, source_id)
+        if run is None:
+            continue
+        names = sorted(name for src, name in keys if src == source_id)
+        scheme = scheme_of(run)
+        source_of_scan[run.id] = source_id
+        for table in session.scalars(select(TableAsset).where(TableAsset.scan_id == run.id, TableAsset.name.in_(names))
+                                     .options(selectinload(TableAsset.columns).selectinload(ColumnAsset.detections),
+                                              selectinload(TableAsset.grades))):
+            rows.append(InventoryRow(run.source.display, run.id, run.started_at, scheme, table))
+    ids = [(inv.table.id, inv.scheme.id) for inv in rows]
+    apply_reviews(session, rows, source_of_scan)  # detaches the rows: nothing reaches the store
+    out: dict[int, tuple[int, str]] = {}
+    for (table_id, scheme_id), inv in zip(ids, rows, strict=True):
+        grade = next((g for g in inv.table.grades if g.scheme == scheme_id and not g.derived), None)
+        if grade is not None:
+            out[table_id] = (grade.level, grade.label)
+    return out
 
 
 def apply_reviews(session: Session, rows: list[InventoryRow], source_of_scan: dict[int, int]) -> None:

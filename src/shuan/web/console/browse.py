@@ -7,22 +7,25 @@ whole city; other roles are refused (403, audited as ``console.inventory``).
 
 The list is built in SQL over the latest completed scan of every source (an aggregate over `scan_runs`,
 then the page's 50 tables joined to their grade and owner), never by loading the inventory into Python:
-with 10k tables and 200k columns a page stays well under 300 ms on SQLite. The list shows each table's
-grade as scanned; a table's page applies the current steward reviews (`inventory.review.apply_reviews`),
-so a reviewed level shows there.
+with 10k tables and 200k columns a page stays well under 300 ms on SQLite. The list shows, sorts and
+filters each table's grade as reviewed: the few tables with current steward reviews are regraded in
+Python (`inventory.review.reviewed_grades`, cached until the next review or scan) and substituted in
+SQL with a CASE on the table id; a table's page applies the reviews to its columns as well.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
 from shuan.audit.guard import record_refusal
@@ -42,6 +45,8 @@ from shuan.inventory.review import (
     latest_run,
     owner_department,
     review_column,
+    review_stamp,
+    reviewed_grades,
     scheme_of,
 )
 from shuan.inventory.samples import masked_samples
@@ -187,7 +192,35 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _filtered(stmt: Select[Any], f: InventoryFilter, scope: Scope) -> Select[Any]:
+_REVIEWED: weakref.WeakKeyDictionary[object, tuple[tuple[int, int], dict[int, tuple[int, str]]]] = (
+    weakref.WeakKeyDictionary())
+_REVIEWED_LOCK = threading.Lock()
+
+
+def reviewed_levels(platform: Platform) -> dict[int, tuple[int, str]]:
+    """`inventory.review.reviewed_grades`, recomputed only when a review or a scan has been added since."""
+    with platform.store.sessions() as s:
+        stamp = review_stamp(s)
+    with _REVIEWED_LOCK:
+        cached = _REVIEWED.get(platform.store)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    with platform.store.sessions() as s:
+        found = reviewed_grades(s)
+    with _REVIEWED_LOCK:
+        _REVIEWED[platform.store] = (stamp, found)
+    return found
+
+
+def _level_columns(reviewed: dict[int, tuple[int, str]]) -> tuple[Any, Any]:
+    """The table's level and label as reviewed: the scan's grade, replaced for the reviewed tables."""
+    if not reviewed:
+        return Grade.level, Grade.label
+    return (case({k: v[0] for k, v in reviewed.items()}, value=TableAsset.id, else_=Grade.level),
+            case({k: v[1] for k, v in reviewed.items()}, value=TableAsset.id, else_=Grade.label))
+
+
+def _filtered(stmt: Select[Any], f: InventoryFilter, scope: Scope, level: Any = Grade.level) -> Select[Any]:
     allowed = scope.departments
     if allowed is not None:
         stmt = stmt.where(RegisteredSource.department_id.in_(allowed))
@@ -195,7 +228,7 @@ def _filtered(stmt: Select[Any], f: InventoryFilter, scope: Scope) -> Select[Any
         stmt = stmt.where(RegisteredSource.id.is_(None) if f.department == UNASSIGNED
                           else RegisteredSource.department_id == f.department)
     if f.level is not None:
-        stmt = stmt.where(Grade.level == f.level)
+        stmt = stmt.where(level == f.level)
     if f.category:
         stmt = stmt.where(TableAsset.category == f.category)
     # correlated EXISTS, not IN (subquery): SQLite otherwise walks the whole subquery list once per scan
@@ -235,16 +268,17 @@ def browse_inventory(platform: Platform, *, actor: Principal, filters: Inventory
     """One page of the latest inventory in the actor's scope, searched and filtered in SQL."""
     scope = inventory_scope(platform, actor)
     schemes: dict[str, Scheme] = {}
+    level, label = _level_columns(reviewed_levels(platform))
     with platform.store.sessions() as s:
-        total = s.scalar(select(func.count()).select_from(_filtered(_base([TableAsset.id]), filters, scope)
+        total = s.scalar(select(func.count()).select_from(_filtered(_base([TableAsset.id]), filters, scope, level)
                                                           .subquery())) or 0
         pages = max(1, math.ceil(total / PAGE_SIZE))
         page = min(filters.page, pages)
         rows = s.execute(
-            _filtered(_base([TableAsset.id, TableAsset.name, TableAsset.rows, TableAsset.category, Grade.level,
-                             Grade.label, RegisteredSource.name, RegisteredSource.department_id,
-                             SourceRecord.display, ScanRun.id, ScanRun.scheme]), filters, scope)
-            .order_by(Grade.level.desc(), TableAsset.name, TableAsset.id)
+            _filtered(_base([TableAsset.id, TableAsset.name, TableAsset.rows, TableAsset.category, level,
+                             label, RegisteredSource.name, RegisteredSource.department_id,
+                             SourceRecord.display, ScanRun.id, ScanRun.scheme]), filters, scope, level)
+            .order_by(level.desc(), TableAsset.name, TableAsset.id)
             .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
         ids = [r[0] for r in rows]
         counts: dict[int, tuple[int, int]] = {}
