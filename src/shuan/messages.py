@@ -204,6 +204,8 @@ def _merge_fragments() -> None:
         api,
         audit,
         console,
+        console_account,
+        console_admin,
         crypto,
         demo,
         identity,
@@ -213,7 +215,8 @@ def _merge_fragments() -> None:
         sources,
     )
 
-    for fragment in (crypto, keys, identity, access, audit, api, reports, sources, review, console, demo):
+    for fragment in (crypto, keys, identity, access, audit, api, reports, sources, review, console,
+                     console_account, console_admin, demo):
         for key, texts in fragment.MESSAGES.items():
             if key in CATALOGUE:
                 raise RuntimeError(f"message key defined twice: {key}")

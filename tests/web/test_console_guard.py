@@ -21,7 +21,22 @@ ANY_USER = {("GET", "/console/"), ("POST", "/console/logout"), ("GET", "/console
 #: notifications): for an object that is not there, or not theirs, the refusal is the service's (404/403)
 ANY_USER_OBJECT = {("GET", "/console/sources/{source_id}"), ("GET", "/console/sources/{source_id}/progress"),
                    ("POST", "/console/notifications/{notification_id}/read")}
-PARAMS = {"table_id": "1", "source_id": "1", "notification_id": "1"}
+#: the own account (pages_account.py): open to every full session, and to a session still logging in at the
+#: step the page is for (PASSWORD: the password page; ENROLL: the TOTP page); POSTs need the CSRF token
+SELF_SERVICE = {("GET", "/console/account"), ("GET", "/console/account/password"),
+                ("POST", "/console/account/password"), ("GET", "/console/account/totp"),
+                ("POST", "/console/account/totp")}
+PARAMS = {"table_id": "1", "source_id": "1", "notification_id": "1",
+          # the administration pages refuse a 数据使用者 before they look the account, request or grant up
+          "username": "nobody.here", "grant_id": "1", "request_id": "1"}
+#: the administration pages (pages_admin.py): guarded, a 数据使用者 is refused with an audited denial
+ADMIN = {("GET", "/console/users"), ("GET", "/console/users/new"), ("POST", "/console/users"),
+         ("GET", "/console/users/{username}"), ("POST", "/console/users/{username}/disable"),
+         ("POST", "/console/users/{username}/enable"), ("POST", "/console/users/{username}/reset-password"),
+         ("POST", "/console/users/{username}/reset-totp"), ("POST", "/console/users/{username}/roles"),
+         ("GET", "/console/requests"), ("POST", "/console/requests/{request_id}/approve"),
+         ("POST", "/console/requests/{request_id}/refuse"), ("GET", "/console/grants"),
+         ("GET", "/console/grants/new"), ("POST", "/console/grants"), ("POST", "/console/grants/{grant_id}/revoke")}
 
 
 def console_routes() -> list[tuple[str, str]]:
@@ -62,8 +77,10 @@ def test_data_user_is_refused_on_the_guarded_pages(api: Api) -> None:
     user = api.user("qian.qi", Role.DATA_USER)
     client = browser(api)
     token = console_login(api, client, user)
-    guarded = [(m, p) for m, p in console_routes() if (m, p) not in PUBLIC | ANY_USER | ANY_USER_OBJECT]
+    guarded = [(m, p) for m, p in console_routes()
+               if (m, p) not in PUBLIC | ANY_USER | ANY_USER_OBJECT | SELF_SERVICE]
     assert ("GET", "/console/audit") in guarded and ("POST", "/console/audit/verify") in guarded
+    assert ADMIN <= set(guarded), ADMIN - set(guarded)
     for method, path in guarded:
         denied_before = len([e for e in api.events() if e.outcome == "denied"])
         r = client.request(method, concrete(path), data={"csrf_token": token} if method == "POST" else None)
@@ -72,6 +89,9 @@ def test_data_user_is_refused_on_the_guarded_pages(api: Api) -> None:
         assert len([e for e in api.events() if e.outcome == "denied"]) == denied_before + 1, (method, path)
     for method, path in ANY_USER - {("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa")}:
         assert client.request(method, path).status_code == 200, (method, path)
+    for method, path in SELF_SERVICE:  # a 数据使用者 has no TOTP: the enrolment page is theirs too
+        if method == "GET":
+            assert client.get(path).status_code == 200, path
     for method, path in ANY_USER_OBJECT:  # nothing of that id exists here
         r = client.request(method, concrete(path), data={"csrf_token": token} if method == "POST" else None)
         assert r.status_code == 404 and 'role="alert"' in r.text, (method, path, r.status_code)

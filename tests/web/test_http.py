@@ -150,3 +150,11 @@ def test_english_messages(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHUAN_LANG", "en")
     doc = assert_problem(api.client.get(f"{API}/users"), 401)
     assert doc["detail"].startswith("authentication required") and doc["title"] == "not authenticated"
+
+
+def test_favicon_is_served_without_a_404(api: Api) -> None:
+    client = TestClient(api.app, base_url="https://testserver", follow_redirects=False)
+    r = client.get("/favicon.ico")
+    assert r.status_code == 308 and r.headers["location"] == "/static/console/favicon.svg"
+    icon = client.get("/static/console/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")

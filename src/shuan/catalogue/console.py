@@ -50,19 +50,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请输入认证器应用中显示的 6 位动态口令。",
         "enter the 6-digit code your authenticator app shows.",
     ),
-    "console.stage_title": ("请先完成登录步骤", "finish the login steps first"),
-    "console.stage_password": (
-        "需要先修改密码（首次登录或密码已过期）。控制台暂不支持此步骤，请通过 REST 接口 "
-        "POST /api/v1/me/password 完成，然后重新登录。",
-        "the password must be changed first (first login or expired). The console cannot do this step yet: use "
-        "POST /api/v1/me/password through the REST API, then log in again.",
-    ),
-    "console.stage_enroll": (
-        "您的角色要求绑定动态口令（TOTP）。控制台暂不支持绑定，请通过 REST 接口 POST /api/v1/me/totp "
-        "与 /api/v1/me/totp/confirm 完成，然后重新登录。",
-        "your role needs a TOTP authenticator. The console cannot enrol one yet: use POST /api/v1/me/totp and "
-        "/api/v1/me/totp/confirm through the REST API, then log in again.",
-    ),
     # dashboard
     "console.dashboard_title": ("总览", "dashboard"),
     "console.scope": ("范围：{scope}", "scope: {scope}"),
@@ -104,8 +91,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.no_results": ("没有符合条件的数据表。", "no table matches."),
     "console.unassigned": ("未登记部门", "no department"),
     "console.list_note": (
-        "列表中的级别为扫描定级；人工复核后的级别见数据表详情。",
-        "levels in this list are the scan's grades; reviewed levels are shown on each table's page.",
+        "列表中的级别已计入数据管理员的人工复核；复核依据与字段明细见数据表详情。",
+        "levels in this list include the stewards' reviews; each table's page shows the reasons and columns.",
     ),
     # table detail
     "console.table_title": ("数据表 {table}", "table {table}"),

@@ -128,8 +128,13 @@ def check_history(password: str, hashes: Iterable[str], *, remembered: int) -> N
         raise InvalidInput("identity.password_reused", count=remembered)
 
 
+def password_expires_at(changed_at: datetime, settings: Settings) -> datetime:
+    """When a password chosen at `changed_at` expires (settings.password_max_age_days later)."""
+    return changed_at + timedelta(days=settings.password_max_age_days)
+
+
 def password_expired(changed_at: datetime, settings: Settings, now: datetime) -> bool:
-    return now >= changed_at + timedelta(days=settings.password_max_age_days)
+    return now >= password_expires_at(changed_at, settings)
 
 
 # -- key derivation (signing keys) ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import RedirectResponse
 
 from shuan import __version__
 from shuan.platform import Platform, open_platform
@@ -54,6 +55,10 @@ def install_docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return HTMLResponse(DOCS_PAGE)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> RedirectResponse:  # browsers ask for it on pages that link none (/docs)
+        return RedirectResponse("/static/console/favicon.svg", status_code=308)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

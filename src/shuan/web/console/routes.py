@@ -1,7 +1,7 @@
 """The console's routes under /console: each parses the request, calls one service and renders a template.
 
 `ConsoleRoute` turns what a service raises into pages: no session → 303 to the login page; a session
-short of a full login → the TOTP page or a page naming the missing step; a refusal (`ShuanError`) → an
+short of a full login → 303 to the page of its next step (`STAGE_PAGES`); a refusal (`ShuanError`) → an
 error page with the status the REST API would give (403 for a refused permission, already audited by
 the service) and the one-line message. Every POST needs the session's CSRF token (`csrf.py`).
 """
@@ -75,11 +75,17 @@ def _login_redirect(request: Request, key: str | None) -> Response:
     return response
 
 
+#: the page of each step of a login (`pages_account.py` has the password and enrolment pages)
+STAGE_PAGES: dict[SessionStage, str] = {
+    SessionStage.MFA: f"{PREFIX}/mfa",
+    SessionStage.PASSWORD: f"{PREFIX}/account/password",
+    SessionStage.ENROLL: f"{PREFIX}/account/totp",
+    SessionStage.ACTIVE: f"{PREFIX}/",
+}
+
+
 def _stage_page(request: Request, stage: SessionStage) -> Response:
-    if stage is SessionStage.MFA:
-        return RedirectResponse(f"{PREFIX}/mfa", status_code=303)
-    key = "console.stage_password" if stage is SessionStage.PASSWORD else "console.stage_enroll"
-    return render(request, "stage.html", status=403, message=msg(key))
+    return RedirectResponse(STAGE_PAGES[stage], status_code=303)
 
 
 def error_page(request: Request, exc: ShuanError) -> Response:
@@ -175,8 +181,7 @@ async def login_submit(request: Request, _throttle: AuthAttempt) -> Response:
     except AuthError as exc:
         return render(request, "login.html", status=status_of(exc), csrf=login_token(request, nonce or ""),
                       notice=None, error=exc.user_message)
-    target = f"{PREFIX}/mfa" if result.stage is SessionStage.MFA else f"{PREFIX}/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(STAGE_PAGES[result.stage], status_code=303)
     set_session_cookie(response, request, platform, result.session_id)
     return response
 
@@ -185,7 +190,7 @@ async def login_submit(request: Request, _throttle: AuthAttempt) -> Response:
 def mfa_page(request: Request) -> Response:
     session_id, info = resume_any(request)
     if info.stage is not SessionStage.MFA:
-        return RedirectResponse(f"{PREFIX}/", status_code=303)
+        return RedirectResponse(STAGE_PAGES[info.stage], status_code=303)
     return render(request, "mfa.html", csrf=session_token(request, session_id), error=None)
 
 
@@ -203,7 +208,7 @@ async def mfa_submit(request: Request, _throttle: AuthAttempt) -> Response:
             return _login_redirect(request, exc.key)
         return render(request, "mfa.html", status=status_of(exc), csrf=session_token(request, session_id),
                       error=exc.user_message)
-    response = RedirectResponse(f"{PREFIX}/", status_code=303)
+    response = RedirectResponse(STAGE_PAGES[result.stage], status_code=303)  # an expired password next
     set_session_cookie(response, request, platform, result.session_id)
     return response
 
@@ -323,3 +328,7 @@ def audit_verify(request: Request, user: PostingUser) -> Response:
 
 # the pages of registered sources, exports and notifications (they use the helpers above)
 router.include_router(importlib.import_module("shuan.web.console.pages_sources").router)
+# the pages of administrators: accounts, dual-control requests, grants
+router.include_router(importlib.import_module("shuan.web.console.pages_admin").router)
+# the own account: changing the password and enrolling TOTP (the steps of a first login), the account page
+router.include_router(importlib.import_module("shuan.web.console.pages_account").router)
