@@ -19,9 +19,10 @@ from alembic import command
 from sqlalchemy import inspect, select, text
 
 from shuan.access.service import get_resource
+from shuan.clock import utcnow
 from shuan.config import Settings
 from shuan.demo.fake import Fake
-from shuan.errors import Conflict, NotFound, PermissionDenied, SourceError
+from shuan.errors import Conflict, NotFound, PermissionDenied, SourceError, StoreError
 from shuan.identity.roles import Role
 from shuan.inventory.models import RegisteredSource
 from shuan.inventory.sources import (
@@ -336,15 +337,61 @@ def test_one_scan_of_a_source_at_a_time_across_callers(city: City, tmp_path: Pat
     with p.store.sessions() as s:
         row = s.get(RegisteredSource, view.id)
         assert row is not None and row.scan_claim is None and row.scan_claim_until is None
-    # a claim whose process died: refused until it lapses
+    # a claim whose process died: refused until it lapses (claims run on the real clock, not `now`)
     with p.store.transaction() as s:
         row = s.get(RegisteredSource, view.id)
         assert row is not None
-        row.scan_claim, row.scan_claim_until = "dead-process", w.now + timedelta(minutes=30)
+        row.scan_claim, row.scan_claim_until = "dead-process", utcnow() + timedelta(minutes=30)
     with pytest.raises(Conflict):
-        scan_source(p, actor=city.steward_ga.principal, source_id=view.id, now=w.now)
-    w.tick(minutes=31)
+        scan_source(p, actor=city.steward_ga.principal, source_id=view.id, now=w.now - timedelta(hours=5))
+    with p.store.transaction() as s:
+        row = s.get(RegisteredSource, view.id)
+        assert row is not None
+        row.scan_claim_until = utcnow() - timedelta(seconds=1)
     assert scan_source(p, actor=city.steward_ga.principal, source_id=view.id, now=w.now).status == "completed"
+
+
+def test_a_failure_while_writing_releases_the_claim_and_is_recorded(city: City, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import shuan.inventory.samples as samples
+
+    p, w = city.p, city.world
+    view = register_source(p, actor=city.steward_ga.principal, name="写失败", location=str(people_csv(tmp_path / "f.csv")),
+                           department_id=city.ga, responsible_username="ga.user", now=w.now)
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(samples, "seal_samples", broken)
+    with pytest.raises(StoreError, match="disk on fire"):
+        scan_source(p, actor=city.steward_ga.principal, source_id=view.id, now=w.now)
+    with p.store.sessions() as s:
+        row = s.get(RegisteredSource, view.id)
+        assert row is not None and row.scan_claim is None and row.last_error
+        assert s.scalar(select(sa.func.count()).select_from(ScanRun)) == 0  # nothing of the scan stays
+    assert events(p, "source.scan")[-1]["outcome"] == "failure"
+    monkeypatch.undo()
+    assert scan_source(p, actor=city.steward_ga.principal, source_id=view.id, now=w.now).status == "completed"
+
+
+def test_a_scan_that_lost_its_claim_saves_nothing(city: City, tmp_path: Path) -> None:
+    p, w = city.p, city.world
+    view = register_source(p, actor=city.steward_ga.principal, name="被抢", location=str(people_csv(tmp_path / "l.csv")),
+                           department_id=city.ga, responsible_username="ga.user", now=w.now)
+
+    def steal(table: str, done: int, total: int, rows: int) -> None:
+        with p.store.transaction() as s:  # another process took over after this claim lapsed
+            row = s.get(RegisteredSource, view.id)
+            assert row is not None
+            row.scan_claim = "another-process"
+
+    with pytest.raises(Conflict, match="占用已失效"):
+        scan_source(p, actor=city.steward_ga.principal, source_id=view.id, progress=steal, now=w.now)
+    with p.store.sessions() as s:
+        assert s.scalar(select(sa.func.count()).select_from(ScanRun)) == 0
+        row = s.get(RegisteredSource, view.id)
+        assert row is not None and row.scan_claim == "another-process"  # not ours to release
+    assert events(p, "source.scan")[-1]["details"]["reason"] == "sources.claim_lost"  # type: ignore[index]
 
 
 def test_a_failed_scan_releases_its_claim(city: City, tmp_path: Path) -> None:

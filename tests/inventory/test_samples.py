@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from shuan.errors import CryptoError, InvalidInput, NotFound, PermissionDenied
-from shuan.inventory.models import TableSample
+from shuan.inventory.models import RegisteredSource, TableSample
 from shuan.inventory.samples import masked_samples, reveal_column
 from shuan.inventory.scan import first_values
 from shuan.inventory.sources import register_source, scan_source
@@ -168,3 +168,18 @@ def test_standalone_scans_keep_no_samples(platform: Platform, tmp_path: Path) ->
 
 def test_migration_matches_the_model(platform: Platform) -> None:  # noqa: F811
     assert schema_diffs(platform.store.engine, {"table_samples"}) == []
+
+
+def test_only_the_latest_scan_keeps_samples(city: City, tmp_path: Path) -> None:
+    table_id, _ = scanned(city, tmp_path)
+    with city.p.store.sessions() as s:
+        source_id = s.scalar(select(RegisteredSource.id).where(RegisteredSource.name == "公安人口"))
+    assert source_id is not None
+    again = scan_source(city.p, actor=city.steward_ga.principal, source_id=source_id)
+    with city.p.store.sessions() as s:
+        assert s.get(TableSample, table_id) is None  # the older scan's values are gone
+        newer = s.scalar(select(TableAsset.id).where(TableAsset.scan_id == again.scan_id))
+        assert newer is not None and s.get(TableSample, newer) is not None
+    with pytest.raises(NotFound):
+        reveal_column(city.p, actor=city.steward_ga.principal, table_id=table_id, column="身份证号", reason="核对")
+    assert len(reveal(city, newer)) == 5

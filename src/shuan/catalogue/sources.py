@@ -37,6 +37,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据源 {name} 正在扫描中（可能由其他进程发起），请待其完成后再试",
         "source {name} is being scanned (perhaps by another process); try again when it has finished",
     ),
+    "sources.claim_lost": (
+        "数据源 {name} 的扫描占用已失效（期间另有扫描开始），本次结果未保存",
+        "the scan of source {name} lost its claim (another scan started meanwhile); its results were not saved",
+    ),
+    "sources.interrupted": ("扫描被中断", "the scan was interrupted"),
     "sources.scan_failed": ("扫描数据源 {name} 失败：{reason}", "scan of source {name} failed: {reason}"),
     "sources.copy_not_found": ("副本记录不存在：{copy}", "no such copy record: {copy}"),
     "sources.copy_ended": ("副本记录 {copy} 已结束", "copy record {copy} has already ended"),

@@ -106,6 +106,14 @@ def _require_reviewer(actor: Principal, owner: int | None) -> None:
         raise PermissionDenied("review.denied" if owner is not None else "review.denied_unowned")
 
 
+def require_any_reviewer(actor: Principal, *, readers: bool = False) -> None:
+    """Refuse, before anything is looked up, a user who may review no source at all (or, with `readers`,
+    read no review either): a 数据使用者 learns nothing about which sources or tables exist."""
+    allowed = actor.can(Permission.GRANT_MANAGE) or actor.can(Permission.GRANT_MANAGE_DEPT)
+    if not (allowed or (readers and actor.can(Permission.AUDIT_READ))):
+        raise PermissionDenied("review.denied_read" if readers else "review.denied")
+
+
 def may_read(actor: Principal, owner: int | None) -> bool:
     return _may_review(actor, owner) or actor.can(Permission.AUDIT_READ)
 
@@ -215,6 +223,7 @@ def review_column(
     now = now or utcnow()
     resource = review_resource(source_record_id, table, column)
     with audited(platform, actor, "inventory.review", resource) as session:
+        require_any_reviewer(actor)
         check_id(source_record_id, "source_record_id")
         src = session.get(SourceRecord, source_record_id)
         if src is None:
@@ -282,6 +291,7 @@ def column_history(
     orphaned. Readable by whoever may review the source and by auditors (`AUDIT_READ`)."""
     resource = review_resource(source_record_id, table, column)
     with audited(platform, actor, "inventory.review_history", resource) as session:
+        require_any_reviewer(actor, readers=True)
         check_id(source_record_id, "source_record_id")
         if session.get(SourceRecord, source_record_id) is None:
             raise NotFound("review.source_not_found", source=source_record_id)
@@ -340,23 +350,30 @@ def _level_in(scheme: Scheme, row: ColumnReview, registry: Registry, types: list
     return mapped if mapped is not None else grade_column(scheme, registry, types).level
 
 
-def review_stamp(session: Session) -> tuple[int, int]:
-    """Changes whenever a review or a scan is added: (highest review id, highest scan id)."""
-    reviews = session.scalar(select(func.max(ColumnReview.id))) or 0
-    scans = session.scalar(select(func.max(ScanRun.id))) or 0
-    return int(reviews), int(scans)
+def review_stamps(session: Session) -> dict[int, tuple[int, ...]]:
+    """For every source with reviews: a stamp that changes whenever one of its reviews or scans is
+    committed (the highest id and the number of rows of each; the counts catch a transaction that
+    commits after one with a higher id, as PostgreSQL sequences allow)."""
+    reviews = {int(src): (int(top), int(n)) for src, top, n in session.execute(
+        select(ColumnReview.source_record_id, func.max(ColumnReview.id), func.count(ColumnReview.id))
+        .group_by(ColumnReview.source_record_id))}
+    if not reviews:
+        return {}
+    scans = {int(src): (int(top), int(n)) for src, top, n in session.execute(
+        select(ScanRun.source_id, func.max(ScanRun.id), func.count(ScanRun.id))
+        .where(ScanRun.source_id.in_(sorted(reviews))).group_by(ScanRun.source_id))}
+    return {src: (*stamp, *scans.get(src, (0, 0))) for src, stamp in reviews.items()}
 
 
-def reviewed_grades(session: Session) -> dict[int, tuple[int, str]]:
-    """The table grade, as reviewed, of every table of a source's latest completed scan that has a current
-    override or confirmation: table id → (level, label) in the scan's own scheme. Only reviewed tables
-    are read (a list of 10k tables recomputes the few that stewards touched)."""
+def reviewed_grades(session: Session, sources: Sequence[int]) -> dict[int, dict[int, tuple[int, str]]]:
+    """The table grade, as reviewed, of every table of each source's latest completed scan that has a
+    current override or confirmation: source → table id → (level, label) in the scan's own scheme. Only
+    the reviewed tables are read (the few that stewards touched, not the whole inventory)."""
     from shuan.inventory.persist import InventoryRow
 
     keys = set(session.execute(select(ColumnReview.source_record_id, ColumnReview.table_name)
-                               .where(ColumnReview.superseded_at.is_(None)).distinct()).all())
-    if not keys:
-        return {}
+                               .where(ColumnReview.superseded_at.is_(None),
+                                      ColumnReview.source_record_id.in_(sorted(set(sources)))).distinct()).all())
     rows: list[InventoryRow] = []
     source_of_scan: dict[int, int] = {}
     for source_id in sorted({src for src, _ in keys}):
@@ -370,13 +387,13 @@ def reviewed_grades(session: Session) -> dict[int, tuple[int, str]]:
                                      .options(selectinload(TableAsset.columns).selectinload(ColumnAsset.detections),
                                               selectinload(TableAsset.grades))):
             rows.append(InventoryRow(run.source.display, run.id, run.started_at, scheme, table))
-    ids = [(inv.table.id, inv.scheme.id) for inv in rows]
+    ids = [(inv.table.id, inv.scheme.id, source_of_scan[inv.scan_id]) for inv in rows]
     apply_reviews(session, rows, source_of_scan)  # detaches the rows: nothing reaches the store
-    out: dict[int, tuple[int, str]] = {}
-    for (table_id, scheme_id), inv in zip(ids, rows, strict=True):
+    out: dict[int, dict[int, tuple[int, str]]] = {src: {} for src in sources}
+    for (table_id, scheme_id, source_id), inv in zip(ids, rows, strict=True):
         grade = next((g for g in inv.table.grades if g.scheme == scheme_id and not g.derived), None)
         if grade is not None:
-            out[table_id] = (grade.level, grade.label)
+            out[source_id][table_id] = (grade.level, grade.label)
     return out
 
 

@@ -6,17 +6,17 @@ as an SM4-GCM envelope under the owning department's source key, bound to the ta
 their masked forms (`discovery.engine.mask_example`, the same shape the evidence strings use). The
 console shows the masked forms; the raw values leave the store only through `reveal_column`, which
 checks that the actor may review the source, requires a reason, and writes the reveal to the audit
-chain in the same transaction (no audit event, no values). Destroying the department's key destroys
-the samples with it.
+chain in the same transaction (no audit event, no values). Only the latest scan of a source keeps
+samples (a new scan deletes the older scan's); destroying the department's key destroys them all.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from shuan.access.rules import check_id, check_text
@@ -27,7 +27,13 @@ from shuan.discovery.engine import mask_example
 from shuan.errors import InvalidInput, NotFound
 from shuan.identity.principal import Principal
 from shuan.inventory.models import TableSample
-from shuan.inventory.review import _require_reviewer, owner_department, review_resource
+from shuan.inventory.review import (
+    _require_reviewer,
+    latest_run,
+    owner_department,
+    require_any_reviewer,
+    review_resource,
+)
 from shuan.inventory.scan import ScanReport
 from shuan.platform import Platform
 from shuan.store.models import ScanRun, TableAsset
@@ -44,6 +50,10 @@ def seal_samples(platform: Platform, s: Session, run: ScanRun, report: ScanRepor
                  department_id: int, now: datetime) -> int:
     """Store the samples of `report` (just written as `run`, flushed) inside the caller's transaction,
     encrypted under the data key of `dataset`. Returns how many tables got samples."""
+    # only the latest scan of a source keeps samples: the older scans' values go (no pile of raw values)
+    older = select(TableAsset.id).join(ScanRun, ScanRun.id == TableAsset.scan_id).where(
+        ScanRun.source_id == run.source_id, ScanRun.id != run.id)
+    s.execute(delete(TableSample).where(TableSample.table_id.in_(older)))
     ids = {name: table_id for name, table_id in s.execute(
         select(TableAsset.name, TableAsset.id).where(TableAsset.scan_id == run.id))}
     stored = 0
@@ -71,7 +81,7 @@ class Revealed:
     table_id: int
     table: str
     column: str
-    values: list[str]
+    values: list[str] = field(repr=False)
 
 
 def reveal_column(platform: Platform, *, actor: Principal, table_id: int, column: str, reason: str,
@@ -82,6 +92,7 @@ def reveal_column(platform: Platform, *, actor: Principal, table_id: int, column
     when = now or utcnow()
     resource = f"table:{table_id}"
     with audited(platform, actor, ACTION, resource) as s:
+        require_any_reviewer(actor)
         check_id(table_id, "table_id")
         reason = check_text(reason, "reason", 500, required=True).strip()
         if not isinstance(column, str) or not column or len(column) > 500:
@@ -92,6 +103,9 @@ def reveal_column(platform: Platform, *, actor: Principal, table_id: int, column
         run = s.get(ScanRun, table.scan_id)
         assert run is not None  # noqa: S101 - a table belongs to its scan
         _require_reviewer(actor, owner_department(s, run.source_id))
+        latest = latest_run(s, run.source_id)
+        if latest is None or latest.id != run.id:
+            raise NotFound("console.not_latest", table=table.name)
         row = s.get(TableSample, table_id)
         if row is None:
             raise NotFound("samples.none", table=table.name)

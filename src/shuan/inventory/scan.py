@@ -58,7 +58,7 @@ class TableReport:
     sampled_rows: int
     warnings: list[str] = field(default_factory=list)
     other_grades: list[OtherGrade] = field(default_factory=list)
-    samples: dict[str, list[str]] = field(default_factory=dict)  # raw values per column (registered scans only)
+    samples: dict[str, list[str]] = field(default_factory=dict, repr=False)  # raw values (registered scans)
 
 
 @dataclass
@@ -117,7 +117,10 @@ def scan_table(source: Source, name: str, registry: Registry, grader: Grader, *,
     values: dict[str, list[str]] = {}
     for batch in coalesce(read_ahead(reader.batches()), batch_rows):
         if keep_values and seen == 0:
-            values = first_values(batch, keep_values)
+            try:
+                values = first_values(batch, keep_values)
+            except Exception:  # noqa: BLE001 - samples are an aid: a type Polars cannot take costs them only
+                values = {}
         seen += batch.num_rows
         clf.update(batch)
         if on_rows is not None:

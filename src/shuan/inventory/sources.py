@@ -29,7 +29,8 @@ decision, not a scan's).
 from __future__ import annotations
 
 import importlib
-import time
+import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -38,7 +39,6 @@ from secrets import token_hex
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from shuan.access.models import AccessResource
@@ -49,7 +49,6 @@ from shuan.clock import utcnow
 from shuan.crypto.keys.keyring import dek_scope
 from shuan.crypto.keys.models import KeyRecord
 from shuan.errors import (
-    ConfigError,
     Conflict,
     InvalidInput,
     NotFound,
@@ -67,6 +66,8 @@ from shuan.messages import msg
 from shuan.platform import Platform
 from shuan.store.models import Grade, ScanRun, TableAsset
 from shuan.urls import DEFAULT_DRIVERS, mask_url, scrub
+
+log = logging.getLogger("shuan.inventory.sources")
 
 MAX_SCHEDULE_HOURS = 24 * 365
 MAX_PURPOSE = 500
@@ -238,7 +239,8 @@ def _check_settings(scheme: str | None, sample_rows: int | None, full: bool, sch
         from shuan.grading.scheme import builtin_ids
 
         if scheme not in builtin_ids():  # registered sources rescan unattended: built-in schemes only
-            raise ConfigError("scheme.unknown", name=str(scheme)[:64], known="、".join(builtin_ids()))
+            # the caller's input, not the server's configuration: a 4xx, not a 500
+            raise InvalidInput("scheme.unknown", name=str(scheme)[:64], known="、".join(builtin_ids()))
     if sample_rows is not None and (isinstance(sample_rows, bool) or not isinstance(sample_rows, int)
                                     or sample_rows < 1):
         raise _bad("sample_rows", "sources.reason_positive")
@@ -630,19 +632,26 @@ def _run(platform: Platform, row: RegisteredSource, location: str, progress: Pro
 def scan_source(platform: Platform, *, actor: Principal, source_id: int, progress: Progress | None = None,
                 now: datetime | None = None) -> ScanView:
     """Scan a registered source now. Raises SourceError (one line naming the source, never a secret)
-    when the source cannot be scanned; the failure is recorded on the source and in the audit chain."""
+    when the source cannot be scanned; the failure is recorded on the source and in the audit chain.
+
+    The scan holds the source's claim (one scan per source across processes) from the first transaction
+    to the one that writes the scan or the failure; whatever goes wrong in between — a reader's panic, a
+    key that will not encrypt, the audit chain — releases it and is recorded. Claim times are the real
+    clock, never `now` (a batch of due scans shares one `now`)."""
     when = _now(now)
     claim = token_hex(16)
     try:
         with platform.store.transaction() as s:
+            if not (actor == SYSTEM or actor.can(Permission.GRANT_MANAGE) or actor.can(Permission.GRANT_MANAGE_DEPT)):
+                raise PermissionDenied("sources.denied", department=actor.department_id or "-")  # before any lookup
             row = _row(s, source_id, lock=True)
             _require_manage(actor, row.department_id)
             if not row.active:
                 raise Conflict("sources.inactive", name=row.name)
-            if row.scan_claim is not None and row.scan_claim_until is not None and row.scan_claim_until > when:
+            if row.scan_claim is not None and row.scan_claim_until is not None and row.scan_claim_until > utcnow():
                 raise Conflict("sources.scan_running", name=row.name)
             location = _open(platform, s, row)
-            row.scan_claim, row.scan_claim_until = claim, when + SCAN_CLAIM
+            row.scan_claim, row.scan_claim_until = claim, utcnow() + SCAN_CLAIM
             _event(platform, s, "source.scan_start", actor, row, when, {"claim_until": row.scan_claim_until.isoformat()})
             s.flush()
             s.expunge(row)
@@ -654,63 +663,90 @@ def scan_source(platform: Platform, *, actor: Principal, source_id: int, progres
         raise
     secrets = _secrets(location)
     try:
-        report = _run(platform, row, location, _Heartbeat(platform, row.id, claim, when, progress))
-    except Exception as exc:  # noqa: BLE001 - any failure of the source is one recorded line, secrets scrubbed
+        with _ClaimKeeper(platform, row.id, claim):
+            report = _run(platform, row, location, progress)
+    except (KeyboardInterrupt, SystemExit):
+        _record_failure(platform, actor, row.id, "interrupted", msg("sources.interrupted"), when, claim)
+        raise
+    except BaseException as exc:  # noqa: BLE001 - any failure (a native reader's panic too) is one recorded line
         key, line = _one_line(exc, secrets)
         _record_failure(platform, actor, row.id, key, line, when, claim)
         raise SourceError("sources.scan_failed", name=row.name, reason=line) from None
     report.source = row.display  # what is stored: the masked display, as registered
     try:
-        with platform.store.transaction() as s:
-            from shuan.inventory.persist import write_scan
-            from shuan.inventory.samples import seal_samples
-
-            live = _row(s, row.id, lock=True)
-            _release(live, claim)
-            run = write_scan(s, report)
-            seal_samples(platform, s, run, report, dataset=_ensure_source_key(platform, s, live.department_id, when),
-                         department_id=live.department_id, now=when)
-            live.source_record_id, live.last_scan_id = run.source_id, run.id
-            live.last_scan_at, live.last_error, live.updated_at = when, None, when
-            live.next_scan_at = when + timedelta(hours=live.schedule_hours) if live.schedule_hours else None
-            _event(platform, s, "source.scan", actor, live, when, {
-                "scan": run.id, "status": run.status, "tables": run.table_count, "errors": run.error_count,
-                "max_level": _max_level(report), "mode": report.mode})
-            _notify(platform, s, live, run.id, run.source_id, when)
-            view = ScanView(source_id=live.id, source_name=live.name, status=run.status, scan_id=run.id,
-                            tables=run.table_count, errors=run.error_count, max_level=_max_level(report),
-                            next_scan_at=live.next_scan_at)
-            department_id = live.department_id
-    except SQLAlchemyError as exc:
-        line = scrub(str(exc), secrets)
+        view, department_id = _write_scan(platform, actor, row.id, report, claim, when)
+    except (KeyboardInterrupt, SystemExit):
+        _record_failure(platform, actor, row.id, "interrupted", msg("sources.interrupted"), when, claim)
+        raise
+    except ShuanError as exc:  # the claim was lost, a key or the audit chain refused: recorded, re-raised
+        _record_failure(platform, actor, row.id, exc.key, scrub(exc.user_message, secrets), when, claim)
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the store (or anything else) failed: nothing of the scan stays
+        line = scrub(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, secrets)
         _record_failure(platform, actor, row.id, "store.write", line, when, claim)
         raise StoreError("store.write", reason=line) from None
     problems = sync_access_register(platform, name=row.name, department_id=department_id, report=report, now=when)
     return replace(view, access_problems=tuple(problems))
 
 
-class _Heartbeat:
-    """The scan's progress callback, which also extends the source's scan claim every few minutes, so a
-    long scan keeps it and the claim of a process that died lapses `SCAN_CLAIM` after its last beat."""
+def _write_scan(platform: Platform, actor: Principal, source_id: int, report: ScanReport, claim: str,
+                when: datetime) -> tuple[ScanView, int]:
+    """The scan, its samples, the source's state, the event and the notifications in one transaction —
+    only while the scan still holds the source's claim."""
+    from shuan.inventory.persist import write_scan
+    from shuan.inventory.samples import seal_samples
 
-    def __init__(self, platform: Platform, source_id: int, claim: str, when: datetime,
-                 progress: Progress | None) -> None:
-        self.platform, self.source_id, self.claim, self.when, self.progress = platform, source_id, claim, when, progress
-        self.started = self.last = time.monotonic()
+    with platform.store.transaction() as s:
+        live = _row(s, source_id, lock=True)
+        if live.scan_claim != claim:
+            raise Conflict("sources.claim_lost", name=live.name)
+        _release(live, claim)
+        run = write_scan(s, report)
+        kept = seal_samples(platform, s, run, report, dataset=_ensure_source_key(platform, s, live.department_id, when),
+                            department_id=live.department_id, now=when)
+        live.source_record_id, live.last_scan_id = run.source_id, run.id
+        live.last_scan_at, live.last_error, live.updated_at = when, None, when
+        live.next_scan_at = when + timedelta(hours=live.schedule_hours) if live.schedule_hours else None
+        _event(platform, s, "source.scan", actor, live, when, {
+            "scan": run.id, "status": run.status, "tables": run.table_count, "errors": run.error_count,
+            "max_level": _max_level(report), "mode": report.mode, "sampled_tables": kept})
+        _notify(platform, s, live, run.id, run.source_id, when)
+        view = ScanView(source_id=live.id, source_name=live.name, status=run.status, scan_id=run.id,
+                        tables=run.table_count, errors=run.error_count, max_level=_max_level(report),
+                        next_scan_at=live.next_scan_at)
+        return view, live.department_id
 
-    def __call__(self, table: str, done: int, total: int, rows: int) -> None:
-        if time.monotonic() - self.last >= HEARTBEAT_SECONDS:
-            self.beat()
-        if self.progress is not None:
-            self.progress(table, done, total, rows)
+
+class _ClaimKeeper:
+    """Extends the scan's claim every `HEARTBEAT_SECONDS` from a thread of its own while the scan runs (a
+    slow step that reports no progress keeps it too), so only the claim of a process that died lapses,
+    `SCAN_CLAIM` after its last beat. A beat that fails is logged and tried again at the next one."""
+
+    def __init__(self, platform: Platform, source_id: int, claim: str) -> None:
+        self.platform, self.source_id, self.claim = platform, source_id, claim
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"scan-claim-{source_id}", daemon=True)
+
+    def __enter__(self) -> _ClaimKeeper:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        while not self.stop.wait(HEARTBEAT_SECONDS):
+            try:
+                self.beat()
+            except Exception as exc:  # noqa: BLE001 - the next beat tries again; the claim lapses only after 30 min
+                log.warning("scan claim heartbeat of source %s failed: %s", self.source_id, type(exc).__name__)
 
     def beat(self) -> None:
-        self.last = time.monotonic()
-        until = self.when + timedelta(seconds=self.last - self.started) + SCAN_CLAIM
         with self.platform.store.transaction() as s:
             s.execute(update(RegisteredSource).where(RegisteredSource.id == self.source_id,
                                                      RegisteredSource.scan_claim == self.claim)
-                      .values(scan_claim_until=until))
+                      .values(scan_claim_until=utcnow() + SCAN_CLAIM))
 
 
 def _release(row: RegisteredSource, claim: str) -> None:
@@ -720,6 +756,8 @@ def _release(row: RegisteredSource, claim: str) -> None:
 
 def _record_failure(platform: Platform, actor: Principal, source_id: int, key: str, line: str,
                     now: datetime, claim: str) -> None:
+    """The failed scan's line on the source and its failure event; the claim released with them (if the
+    audit chain itself refuses, nothing is written and the claim lapses)."""
     with platform.store.transaction() as s:
         row = _row(s, source_id, lock=True)
         _release(row, claim)

@@ -10,7 +10,7 @@ then the page's 50 tables joined to their grade and owner), never by loading the
 with 10k tables and 200k columns a page stays well under 300 ms on SQLite. The list shows, sorts and
 filters each table's grade as reviewed: the few tables with current steward reviews are regraded in
 Python (`inventory.review.reviewed_grades`, cached until the next review or scan) and substituted in
-SQL with a CASE on the table id; a table's page applies the reviews to its columns as well.
+SQL with a CASE of one `IN (ids)` list per level; a table's page applies the reviews to its columns as well.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from shuan.inventory.review import (
     latest_run,
     owner_department,
     review_column,
-    review_stamp,
+    review_stamps,
     reviewed_grades,
     scheme_of,
 )
@@ -192,32 +192,37 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-_REVIEWED: weakref.WeakKeyDictionary[object, tuple[tuple[int, int], dict[int, tuple[int, str]]]] = (
-    weakref.WeakKeyDictionary())
+Stamped = tuple[tuple[int, ...], dict[int, tuple[int, str]]]  # (a source's stamp, its reviewed grades)
+_REVIEWED: weakref.WeakKeyDictionary[object, dict[int, Stamped]] = weakref.WeakKeyDictionary()
 _REVIEWED_LOCK = threading.Lock()
 
 
 def reviewed_levels(platform: Platform) -> dict[int, tuple[int, str]]:
-    """`inventory.review.reviewed_grades`, recomputed only when a review or a scan has been added since."""
+    """`inventory.review.reviewed_grades` of every source, recomputed only for the sources with a review
+    or a scan committed since (one review regrades its own source's reviewed tables, not the city's)."""
     with platform.store.sessions() as s:
-        stamp = review_stamp(s)
+        stamps = review_stamps(s)
+        with _REVIEWED_LOCK:
+            cached = dict(_REVIEWED.get(platform.store, {}))
+        stale = [src for src, stamp in stamps.items() if src not in cached or cached[src][0] != stamp]
+        fresh = reviewed_grades(s, stale) if stale else {}
+    current = {src: (stamp, fresh[src] if src in fresh else cached[src][1]) for src, stamp in stamps.items()}
     with _REVIEWED_LOCK:
-        cached = _REVIEWED.get(platform.store)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    with platform.store.sessions() as s:
-        found = reviewed_grades(s)
-    with _REVIEWED_LOCK:
-        _REVIEWED[platform.store] = (stamp, found)
-    return found
+        _REVIEWED[platform.store] = current
+    return {table_id: grade for _stamp, grades in current.values() for table_id, grade in grades.items()}
 
 
-def _level_columns(reviewed: dict[int, tuple[int, str]]) -> tuple[Any, Any]:
-    """The table's level and label as reviewed: the scan's grade, replaced for the reviewed tables."""
+def _reviewed_level(reviewed: dict[int, tuple[int, str]]) -> Any:
+    """The table's level as reviewed: a CASE of one `IN (ids)` per reviewed level (SQLite builds each list
+    into a b-tree once per query; a join against an unindexed VALUES table costs a scan per row), over
+    the scan's grade for the other tables."""
     if not reviewed:
-        return Grade.level, Grade.label
-    return (case({k: v[0] for k, v in reviewed.items()}, value=TableAsset.id, else_=Grade.level),
-            case({k: v[1] for k, v in reviewed.items()}, value=TableAsset.id, else_=Grade.label))
+        return Grade.level
+    by_level: dict[int, list[int]] = {}
+    for table_id, (level, _label) in reviewed.items():
+        by_level.setdefault(level, []).append(table_id)
+    return case(*[(TableAsset.id.in_(sorted(ids)), level) for level, ids in sorted(by_level.items())],
+                else_=Grade.level)
 
 
 def _filtered(stmt: Select[Any], f: InventoryFilter, scope: Scope, level: Any = Grade.level) -> Select[Any]:
@@ -268,15 +273,16 @@ def browse_inventory(platform: Platform, *, actor: Principal, filters: Inventory
     """One page of the latest inventory in the actor's scope, searched and filtered in SQL."""
     scope = inventory_scope(platform, actor)
     schemes: dict[str, Scheme] = {}
-    level, label = _level_columns(reviewed_levels(platform))
+    reviewed = reviewed_levels(platform)
+    level = _reviewed_level(reviewed)
     with platform.store.sessions() as s:
-        total = s.scalar(select(func.count()).select_from(_filtered(_base([TableAsset.id]), filters, scope, level)
-                                                          .subquery())) or 0
+        total = s.scalar(select(func.count()).select_from(
+            _filtered(_base([TableAsset.id]), filters, scope, level).subquery())) or 0
         pages = max(1, math.ceil(total / PAGE_SIZE))
         page = min(filters.page, pages)
         rows = s.execute(
             _filtered(_base([TableAsset.id, TableAsset.name, TableAsset.rows, TableAsset.category, level,
-                             label, RegisteredSource.name, RegisteredSource.department_id,
+                             Grade.label, RegisteredSource.name, RegisteredSource.department_id,
                              SourceRecord.display, ScanRun.id, ScanRun.scheme]), filters, scope, level)
             .order_by(level.desc(), TableAsset.name, TableAsset.id)
             .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
@@ -303,6 +309,8 @@ def browse_inventory(platform: Platform, *, actor: Principal, filters: Inventory
                                                  .distinct()) if c)
     items = []
     for (tid, name, n_rows, category, level, level_label, reg_name, dept, display, _scan, scheme_id) in rows:
+        if tid in reviewed:
+            level_label = reviewed[tid][1]
         scheme = schemes.get(scheme_id)
         color = "#999999"
         if scheme is not None and level is not None:
