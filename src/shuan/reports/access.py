@@ -83,3 +83,15 @@ def export_report(platform: Platform, principal: Principal, path: Path, fmt: str
             path.unlink(missing_ok=True)
         raise
     return report
+
+
+def export_bytes(platform: Platform, principal: Principal, name: str, fmt: str, *,
+                 department: int | None = None) -> bytes:
+    """`export_report` into a private temporary directory, returned as bytes (the web front ends send it as
+    a download named `name`; nothing stays on disk)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="shuan-export-") as tmp:
+        path = Path(tmp) / name
+        export_report(platform, principal, path, fmt, department=department)
+        return path.read_bytes()

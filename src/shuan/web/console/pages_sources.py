@@ -8,10 +8,6 @@ refused registration re-renders the form without it, and nothing here logs it.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from urllib.parse import quote
-
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
@@ -20,23 +16,16 @@ from shuan.errors import ShuanError
 from shuan.inventory.changes import mark_read
 from shuan.inventory.sources import register_source
 from shuan.messages import msg
-from shuan.reports.access import export_report
+from shuan.reports.access import export_bytes
 from shuan.reports.write import REPORT_FORMATS
 from shuan.web.console import sourcekit
 from shuan.web.console.routes import ActiveUser, ConsoleRoute, PostingUser, _int_or_none, form_text, render
 from shuan.web.console.session import PREFIX
 from shuan.web.deps import get_platform
+from shuan.web.download import download
 from shuan.web.errors import status_of
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)  # included under /console by routes.py
-
-MEDIA_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
 
 
 def _htmx(request: Request) -> bool:
@@ -121,13 +110,6 @@ def exports_page(request: Request, user: ActiveUser) -> Response:
     return render(request, "exports.html", user=user, form=form)
 
 
-def _download(name: str, fmt: str, content: bytes) -> Response:
-    ascii_name = f"inventory.{fmt}"
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return Response(content, media_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
-
-
 @router.post("/exports")
 async def export_download(request: Request, user: PostingUser) -> Response:
     fmt = (await form_text(request, "format", 10)).strip().lower()
@@ -135,14 +117,8 @@ async def export_download(request: Request, user: PostingUser) -> Response:
     # the service checks the permission first, then the format; the file name never takes what was sent
     name = f"{msg('console.export_filename')}.{fmt if fmt in REPORT_FORMATS else 'invalid'}"
     platform = get_platform(request)
-
-    def build() -> bytes:
-        with tempfile.TemporaryDirectory(prefix="shuan-export-") as tmp:
-            path = Path(tmp) / name
-            export_report(platform, user.principal, path, fmt, department=department)
-            return path.read_bytes()
-
-    return _download(name, fmt, await run_in_threadpool(build))
+    content = await run_in_threadpool(export_bytes, platform, user.principal, name, fmt, department=department)
+    return download(name, fmt, content)
 
 
 # -- notifications ----------------------------------------------------------------------------------------
