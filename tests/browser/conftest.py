@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,10 +220,10 @@ class Tab:
     watch: Watch
 
 
-@pytest.fixture
-def tab(browser: Any, console: Console) -> Iterator[Tab]:
+@contextmanager
+def watched_tab(browser: Any) -> Iterator[Tab]:
     """A fresh 1366×768 browser context (no cookies) and its page, watched for errors and CSP violations;
-    at the end the test fails when any happened."""
+    on leaving, the test fails when any happened."""
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
     context.set_default_timeout(10_000)
     watch = Watch()
@@ -236,6 +237,13 @@ def tab(browser: Any, console: Console) -> Iterator[Tab]:
         assert watch.problems == [], watch.problems
     finally:
         context.close()
+
+
+@pytest.fixture
+def tab(browser: Any, console: Console) -> Iterator[Tab]:
+    """A watched browser context of its own for each test (`watched_tab`)."""
+    with watched_tab(browser) as fresh:
+        yield fresh
 
 
 def shot(page: Any, name: str) -> Path:
