@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -43,12 +43,11 @@ from shuan.identity.roles import EXCLUSIVE_ROLES, Permission, Role, role_label
 from shuan.lookups import grant_subject
 from shuan.messages import language, msg
 from shuan.platform import Platform
+from shuan.web.console.localtime import CST, when
 
 PAGE_SIZE = 50
 #: a grant list reads at most this many of the grants the user may see (newest first)
 GRANT_CAP = 1000
-#: the console shows and reads dates in China Standard Time (UTC+8)
-CST = timezone(timedelta(hours=8), "CST")
 
 USERS = (Permission.IDENTITY_MANAGE,)
 REQUESTS = (Permission.IDENTITY_MANAGE, Permission.IDENTITY_APPROVE)
@@ -78,14 +77,6 @@ def admin_links(actor: Principal) -> list[tuple[str, str]]:
     if any(actor.can(p) for p in GRANTS):
         links.append(("/console/grants", msg("console.admin_nav_grants")))
     return links
-
-
-def when(value: datetime | None, *, day: bool = False) -> str:
-    """A moment as the pages show it: China Standard Time, to the minute (or the day)."""
-    if value is None:
-        return "—"
-    local = value.astimezone(CST)
-    return local.strftime("%Y-%m-%d") if day else local.strftime("%Y-%m-%d %H:%M")
 
 
 def parse_day(text: str, name: str, *, end: bool) -> datetime | None:

@@ -128,7 +128,7 @@ async def user_create(request: Request, user: PostingUser) -> Response:
 @router.get("/users/{username}")
 def user_detail(request: Request, user: ActiveUser, username: str) -> Response:
     view = adminkit.user_page(get_platform(request), actor=user.principal, username=username)
-    return render(request, "user.html", user=user, view=view, notice=None, error=None, when=adminkit.when)
+    return render(request, "user.html", user=user, view=view, notice=None, error=None)
 
 
 async def _user_action(request: Request, user: ConsoleUser, username: str, call: Callable[[], object],
@@ -153,8 +153,7 @@ async def _user_action(request: Request, user: ConsoleUser, username: str, call:
         else:
             notice = msg(done, username=username)
     view = await run_in_threadpool(lambda: adminkit.user_page(platform, actor=user.principal, username=username))
-    return render(request, "user.html", user=user, view=view, notice=notice, error=error, status=status,
-                  when=adminkit.when)
+    return render(request, "user.html", user=user, view=view, notice=notice, error=error, status=status)
 
 
 @router.post("/users/{username}/disable")
@@ -217,8 +216,7 @@ def _requests(request: Request, user: ConsoleUser, *, status_filter: str = "", n
               error: str | None = None, status: int = 200) -> Response:
     view = adminkit.request_list(get_platform(request), actor=user.principal,
                                  status=adminkit.request_status(status_filter))
-    return render(request, "requests.html", user=user, view=view, notice=notice, error=error, status=status,
-                  when=adminkit.when)
+    return render(request, "requests.html", user=user, view=view, notice=notice, error=error, status=status)
 
 
 @router.get("/requests")
@@ -271,8 +269,7 @@ def grants_page(request: Request, user: ActiveUser, q: str = "", state: str = ""
         notice = msg("console.admin_grant_created", grant=int(created))
     elif revoked.isdigit():
         notice = msg("console.admin_grant_revoked_done", grant=int(revoked))
-    return render(request, "grants.html", user=user, view=view, notice=notice, error=None, urlencode=urlencode,
-                  when=adminkit.when)
+    return render(request, "grants.html", user=user, view=view, notice=notice, error=None, urlencode=urlencode)
 
 
 @router.get("/grants/new")
@@ -340,5 +337,5 @@ async def grant_revoke(request: Request, user: PostingUser, grant_id: int) -> Re
         filters = adminkit.check_grant_filter("", "", 1)
         view = await run_in_threadpool(lambda: adminkit.grant_list(platform, actor=user.principal, filters=filters))
         return render(request, "grants.html", user=user, view=view, notice=None, error=exc.user_message,
-                      status=status_of(exc), urlencode=urlencode, when=adminkit.when)
+                      status=status_of(exc), urlencode=urlencode)
     return RedirectResponse(f"{PREFIX}/grants?{urlencode({'revoked': grant_id})}", status_code=303)

@@ -32,6 +32,7 @@ from shuan.inventory.samples import Revealed, reveal_column
 from shuan.messages import msg
 from shuan.web.console import browse
 from shuan.web.console.csrf import FIELD, login_token, require_token, session_token
+from shuan.web.console.localtime import when
 from shuan.web.console.session import (
     PREFIX,
     ConsoleUser,
@@ -54,6 +55,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                    trim_blocks=True, lstrip_blocks=True)
 _env.globals["t"] = msg
+_env.filters["local"] = _env.globals["when"] = when  # every time on a page in China Standard Time
 
 
 def render(request: Request, name: str, *, user: ConsoleUser | None = None, csrf: str = "", status: int = 200,
