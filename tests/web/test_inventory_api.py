@@ -104,6 +104,7 @@ BAD = [
 
 def test_bad_bodies_are_refused_with_a_problem(api: Api) -> None:
     secadmin = api.officer(Role.SECADMIN)
+    assert_problem(api.get("/inventory/report", actor=secadmin), 404, "store.no_scan")  # nothing scanned yet
     for body, code in BAD:
         assert_problem(api.post("/sources", actor=secadmin, json=body), code)
     r = api.post("/tables/1/reveal", actor=secadmin, json={"column": "c", "reason": "x"})

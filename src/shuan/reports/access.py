@@ -88,10 +88,17 @@ def export_report(platform: Platform, principal: Principal, path: Path, fmt: str
 def export_bytes(platform: Platform, principal: Principal, name: str, fmt: str, *,
                  department: int | None = None) -> bytes:
     """`export_report` into a private temporary directory, returned as bytes (the web front ends send it as
-    a download named `name`; nothing stays on disk)."""
+    a download named `name`; nothing stays on disk). An empty inventory is NotFound."""
     import tempfile
+
+    from shuan.errors import NotFound, StoreError
 
     with tempfile.TemporaryDirectory(prefix="shuan-export-") as tmp:
         path = Path(tmp) / name
-        export_report(platform, principal, path, fmt, department=department)
+        try:
+            export_report(platform, principal, path, fmt, department=department)
+        except StoreError as exc:
+            if exc.key == "store.no_scan":  # nothing scanned yet: nothing to report (a 404, not an outage)
+                raise NotFound("store.no_scan") from None
+            raise
         return path.read_bytes()
