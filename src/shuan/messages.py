@@ -214,9 +214,11 @@ def _merge_fragments() -> None:
         review,
         sources,
     )
+    from shuan.catalogue import release as release_check
+    from shuan.catalogue import tracing as leak_tracing
 
     for fragment in (crypto, keys, identity, access, audit, api, reports, sources, review, console,
-                     console_account, console_admin, demo):
+                     console_account, console_admin, demo, release_check, leak_tracing):
         for key, texts in fragment.MESSAGES.items():
             if key in CATALOGUE:
                 raise RuntimeError(f"message key defined twice: {key}")

@@ -14,6 +14,8 @@ from shuan.messages import msg
 
 #: command name -> module; a command's module (and what it needs) is imported only when it runs
 COMMANDS = {name: f"shuan.cli.{name}" for name in ("scan", "detect", "export", "recognizers", "schemes", "demo", "audit", "key", "init", "serve", "user", "dept", "token", "grant", "resource", "review", "report", "source")}
+COMMANDS["release-check"] = "shuan.cli.release"
+COMMANDS["trace"] = COMMANDS["extract"] = "shuan.cli.trace"  # leak tracing: `command`, `extract_command`
 
 
 class LazyGroup(click.Group):
@@ -23,7 +25,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        command: click.Command = importlib.import_module(COMMANDS[cmd_name]).command
+        module = importlib.import_module(COMMANDS[cmd_name])
+        command: click.Command = getattr(module, f"{cmd_name}_command", None) or module.command
         return command
 
 
@@ -51,7 +54,8 @@ def _usage_message(exc: click.ClickException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="shuan", standalone_mode=False)
+        # a command may end with ctx.exit(code): its status is a result (release-check: 0/10/11), not an error
+        code = cli.main(args=argv, prog_name="shuan", standalone_mode=False)
     except ShuanError as exc:
         output.error(exc.user_message)
         return exc.exit_code
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    return 0
+    return code if isinstance(code, int) and not isinstance(code, bool) else 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ def load_all_models() -> type[Base]:
     import shuan.crypto.keys.models
     import shuan.identity.models
     import shuan.inventory.models
-    import shuan.inventory.review_models  # noqa: F401
+    import shuan.inventory.review_models
+    import shuan.protect.tracing_models  # noqa: F401
 
     return Base
