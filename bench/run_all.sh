@@ -38,6 +38,12 @@ fi
 step "security core: SM2/SM3/SM4 against openssl speed and Tongsuo"
 "$PY" bench/crypto_speed.py || status=1
 
+step "masking: keep/mask operators and HMAC-SM3 pseudonyms per core, Presidio's anonymizer as reference"
+"$PY" bench/masking_speed.py || status=1
+
+step "leak tracing: recipients named from 10% samples, false attributions in controls"
+"$PY" bench/tracing.py || status=1
+
 step "security core: access decisions with 100k grants, pycasbin as baseline"
 "$PY" bench/access_decision.py || status=1
 

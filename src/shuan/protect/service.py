@@ -1,0 +1,262 @@
+"""The masking use case, as the front ends call it: plan, key, run, audit, publish.
+
+Two modes, chosen by the configuration (as for `shuan report`):
+
+* **platform mode** (a root key is configured): `mask_audited`. The actor must hold the data steward,
+  department data security officer or security administrator role (三员分立: the system administrator
+  and the auditor do not handle data). The scenario's key is a platform **system key** kept by the key
+  ring — ``sys/masking-<scenario>`` (or ``sys/masking-<scenario>-<label>`` with a key label, e.g. one per
+  recipient department so that two recipients cannot link their extracts) — 32 random bytes created on
+  first use (audited as ``key.create``) and stored wrapped under the root key, so it survives a root key
+  rotation and pseudonyms stay stable across runs. It is never derived from the root key itself and
+  never hard-coded. Every run writes one ``masking.run`` event (who, source, destination, scenario and
+  rules file, the rule of every column, rows and masked values per column, the key's id and fingerprint)
+  in the same transaction that publishes the output: if the event cannot be written, the output is
+  removed. Refusals and failures are recorded too.
+* **standalone mode** (no root key, like ``make demo``): `mask_standalone`, with no identity and no audit
+  log. Keyed operators (pseudonym, tokenize, encrypt, date_shift, noise, fake) need an explicit key file
+  (``--key-file``: 32–128 hex digits, mode 0600); without one the run is refused before any data is read,
+  naming the columns that need a key.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from shuan.audit.events import Event, Outcome
+from shuan.audit.guard import record_refusal
+from shuan.errors import AuditError, ConfigError, PermissionDenied, ShuanError
+from shuan.identity.principal import Principal
+from shuan.identity.roles import Role
+from shuan.protect.job import (
+    MaskOutput,
+    MaskPlan,
+    Progress,
+    TableOutcome,
+    open_output,
+    plan_masking,
+    run_plan,
+)
+from shuan.protect.operators import MaskingKey
+from shuan.protect.profiles import DetectedColumn, Profile, load_profile, load_rules
+
+if TYPE_CHECKING:
+    from shuan.config import Settings
+    from shuan.discovery.registry import Registry
+    from shuan.platform import Platform
+
+ACTION = "masking.run"
+#: roles that may run masking jobs (三员分立: the system administrator and the auditor do not handle data)
+MASK_ROLES = frozenset({Role.STEWARD, Role.DEPT_SECURITY_OFFICER, Role.SECADMIN})
+_LABEL = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+
+
+@dataclass
+class MaskRequest:
+    source: str
+    dest: str
+    profile: str | None = None
+    rules_file: Path | None = None
+    fmt: str | None = None  # csv | parquet, for a directory destination
+    overwrite: bool = False
+    sample_rows: int | None = None  # rows sampled to type the columns (default: the settings' sample size)
+    key_label: str | None = None
+    purpose: str = ""
+    recognizer_files: Sequence[Path] = ()
+    detected: Mapping[str, Sequence[DetectedColumn]] | None = None  # column types from a reviewed scan
+
+
+@dataclass
+class MaskOutcome:
+    source: str
+    dest: str
+    profile: str
+    label: str
+    rules_file: str | None
+    tables: list[TableOutcome]
+    targets: list[str] = field(default_factory=list)
+    key_id: str | None = None
+    key_fingerprint: str | None = None
+    audited: bool = False
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+    @property
+    def values(self) -> int:
+        return sum(t.values for t in self.tables)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"source": self.source, "dest": self.dest, "profile": self.profile, "label": self.label,
+                "rules_file": self.rules_file, "targets": self.targets, "rows": self.rows, "values": self.values,
+                "key": {"id": self.key_id, "fingerprint": self.key_fingerprint} if self.key_id else None,
+                "audited": self.audited, "tables": [t.as_json() for t in self.tables]}
+
+
+# ------------------------------------------------------------------------------------------- keys
+
+
+def key_purpose(profile_id: str, label: str | None = None) -> str:
+    """The system-key purpose of a scenario (``masking-dev_test``, ``masking-statistics-dept12``)."""
+    if label is not None and not _LABEL.match(label):
+        raise ConfigError("masking.key_label", label=label[:80])
+    return f"masking-{profile_id}" + (f"-{label}" if label else "")
+
+
+def scenario_key(platform: Platform, purpose: str) -> MaskingKey:
+    """The platform's key for `purpose` (created, wrapped and audited by the key ring on first use)."""
+    with platform.store.transaction() as session:
+        secret, _created = platform.keyring.system_key(session, purpose, 32)
+    return MaskingKey(secret, label=f"sys/{purpose}")
+
+
+def read_key_file(path: Path) -> MaskingKey:
+    """A standalone masking key: 32–128 hex digits (16–64 bytes) in a file only its owner can read."""
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("masking.key_file", path=str(path), reason=type(exc).__name__) from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError("masking.key_file_mode", path=str(path), mode=oct(mode & 0o777))
+    if not re.fullmatch(r"(?:[0-9a-fA-F]{2}){16,64}", text):
+        raise ConfigError("masking.key_file_format", path=str(path))
+    return MaskingKey(bytes.fromhex(text), label="file")
+
+
+# ------------------------------------------------------------------------------------------- plan
+
+
+def registry_for(settings: Settings, files: Sequence[Path]) -> Registry:
+    from shuan.discovery.registry import Registry
+
+    extra = list(files)
+    if settings.recognizers is not None and settings.recognizers not in extra:
+        extra.insert(0, settings.recognizers)
+    return Registry.default(extra)
+
+
+def request_profile(request: MaskRequest, registry: Registry) -> Profile:
+    if request.rules_file is not None:
+        return load_rules(request.rules_file, profile=request.profile, extra_types=registry.types())
+    if not request.profile:
+        from shuan.protect.profiles import scenario_ids
+
+        raise ConfigError("masking.profile_required", known="、".join(scenario_ids()))
+    return load_profile(request.profile)
+
+
+def make_plan(request: MaskRequest, settings: Settings) -> MaskPlan:
+    registry = registry_for(settings, request.recognizer_files)
+    profile = request_profile(request, registry)
+    return plan_masking(request.source, profile, registry, sample_rows=request.sample_rows or settings.sample_rows,
+                        batch_rows=settings.batch_rows, detected=request.detected)
+
+
+def _output(request: MaskRequest, plan: MaskPlan) -> MaskOutput:
+    return open_output(request.dest, tables=[t.name for t in plan.tables], fmt=request.fmt,
+                       overwrite=request.overwrite, source=request.source)
+
+
+def _close(output: MaskOutput) -> None:
+    close = getattr(output, "close", None)
+    if callable(close):
+        close()
+
+
+def _outcome(plan: MaskPlan, output: MaskOutput, tables: list[TableOutcome], key: MaskingKey | None,
+             *, audited: bool) -> MaskOutcome:
+    return MaskOutcome(plan.source, output.display, plan.profile.id, plan.profile.label, plan.profile.rules_file,
+                       tables, output.targets(), key.label if key else None, key.fingerprint if key else None,
+                       audited)
+
+
+# ----------------------------------------------------------------------------------------- modes
+
+
+def mask_standalone(request: MaskRequest, settings: Settings, *, key: MaskingKey | None = None,
+                    progress: Progress | None = None) -> MaskOutcome:
+    """Standalone mode: no identity, no audit log; keyed operators only with an explicit key."""
+    plan = make_plan(request, settings)
+    if key is None and plan.keyed_columns():
+        raise ConfigError("masking.key_required", columns="、".join(plan.keyed_columns()[:10]))
+    output = _output(request, plan)
+    try:
+        tables = run_plan(plan, request.source, output, key, batch_rows=settings.batch_rows, progress=progress)
+        output.commit()
+    except BaseException:
+        output.discard()
+        raise
+    finally:
+        _close(output)
+    return _outcome(plan, output, tables, key, audited=False)
+
+
+def _shown(spec: str) -> str:
+    """A path as given, or a URL with its password masked (what an audit record may hold)."""
+    from shuan.sources import is_url
+    from shuan.urls import mask_url
+
+    return mask_url(spec) if is_url(spec) else str(Path(spec).expanduser().absolute())
+
+
+def _resource(spec: str) -> str:
+    return f"source:{_shown(spec)}"
+
+
+def audit_details(outcome: MaskOutcome) -> dict[str, Any]:
+    """What the ``masking.run`` event records: no value of the data, no key material."""
+    return {
+        "source": outcome.source, "dest": outcome.dest, "targets": outcome.targets,
+        "profile": outcome.profile, "label": outcome.label, "rules_file": outcome.rules_file,
+        "key": {"id": outcome.key_id, "fingerprint": outcome.key_fingerprint} if outcome.key_id else None,
+        "rows": outcome.rows, "values": outcome.values,
+        "tables": [t.as_json() for t in outcome.tables],
+    }
+
+
+def mask_audited(platform: Platform, actor: Principal, request: MaskRequest, *, progress: Progress | None = None,
+                 now: datetime | None = None) -> MaskOutcome:
+    """Platform mode: check the role, plan, take the scenario key from the key ring, mask, then record
+    ``masking.run`` and publish the output in one transaction (no record, no output)."""
+    resource = _resource(request.source)
+    if not actor.roles & MASK_ROLES:
+        denied = PermissionDenied("masking.role_denied")
+        record_refusal(platform, actor, ACTION, resource, denied, now=now)
+        raise denied
+    output: MaskOutput | None = None
+    try:
+        plan = make_plan(request, platform.settings)
+        resource = f"source:{plan.source}"
+        key = None
+        if plan.keyed_columns():
+            key = scenario_key(platform, key_purpose(plan.profile.id, request.key_label))
+        output = _output(request, plan)
+        tables = run_plan(plan, request.source, output, key, batch_rows=platform.settings.batch_rows,
+                          progress=progress)
+        outcome = _outcome(plan, output, tables, key, audited=True)
+        with platform.store.transaction() as session:
+            platform.audit.record(session, Event(ACTION, actor, resource=resource, purpose=request.purpose,
+                                                 details=audit_details(outcome)), now=now)
+            output.commit()
+    except BaseException as exc:
+        if output is not None:
+            output.discard()
+        if isinstance(exc, ShuanError) and not isinstance(exc, AuditError):
+            record_refusal(platform, actor, ACTION, resource, exc, now=now, purpose=request.purpose,
+                           outcome=Outcome.DENIED if isinstance(exc, PermissionDenied) else Outcome.FAILURE,
+                           details={"reason": exc.key, "message": exc.user_message[:500],
+                                    "profile": request.profile,
+                                    "dest": output.display if output else _shown(request.dest)})
+        raise
+    finally:
+        if output is not None:
+            _close(output)
+    return outcome
