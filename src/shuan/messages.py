@@ -115,6 +115,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "detect.input": ("无法读取输入 {path}：{reason}", "cannot read input {path}: {reason}"),
     # configuration
     "config.invalid": ("配置无效：{field}：{reason}", "invalid configuration: {field}: {reason}"),
+    "yaml.too_deep": ("嵌套层数过深", "nested too deeply"),
     "yaml.alias": ("{path} 使用了 YAML 锚点/别名（&/*），出于安全原因不支持", "{path} uses YAML anchors/aliases (&/*), which are refused for safety"),
     "file.not_utf8": ("{path} 不是 UTF-8 编码", "{path} is not UTF-8 encoded"),
     "store.revision": (

@@ -40,5 +40,9 @@ def load(text: str, origin: str, error_key: str, **params: object) -> Any:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         raise ConfigError(error_key, reason=yaml_problem(exc), **params) from exc
+    except RecursionError:  # thousands of nested brackets: a hostile or broken file, not a crash
+        from shuan.messages import msg
+
+        raise ConfigError(error_key, reason=msg("yaml.too_deep"), **params) from None
     finally:
         loader.dispose()

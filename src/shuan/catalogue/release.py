@@ -16,6 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "column \"{column}\" was given more than one role (quasi-identifier, sensitive attribute, count column)",
     ),
     "release.qi_conflict": ("--qi 与 --no-qi 不能同时使用", "--qi and --no-qi cannot be used together"),
+    "release.option_empty": ("{option} 没有给出字段名", "{option} names no column"),
     "release.count_invalid": ("频数列“{column}”无效：{reason}", "count column \"{column}\" is invalid: {reason}"),
     "release.count_not_int": ("{count} 个值不是整数", "{count} values are not integers"),
     "release.count_negative": ("含负数", "it holds negative numbers"),

@@ -28,6 +28,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "file {path} holds several tables ({tables}); choose one with --table",
     ),
     "tracing.same_file": ("副本不能覆盖原文件或目录：{path}", "the extract may not overwrite its source or a directory: {path}"),
+    "tracing.out_exists": (
+        "副本文件已存在：{path}（如需覆盖请加 --overwrite）", "the extract file exists: {path} (add --overwrite to replace it)",
+    ),
+    "tracing.column_format": (
+        "列“{column}”的类型 {type} 无法写入 {fmt} 副本；请输出为 .parquet",
+        "column \"{column}\" of type {type} cannot be written to a {fmt} extract; write a .parquet file",
+    ),
     "tracing.write_failed": ("无法写入副本 {path}：{reason}", "cannot write the extract {path}: {reason}"),
     "tracing.empty": ("文件 {path} 没有数据行", "file {path} has no data rows"),
     "tracing.keep_unknown": ("--keep 指定的列不存在：{column}", "--keep names a column that does not exist: {column}"),

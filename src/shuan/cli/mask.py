@@ -84,6 +84,9 @@ def command(source: str, profile: str | None, rules_file: Path | None, dest: str
     output.emit_json(outcome.as_json())
     output.info(msg("masking.done", tables=len(outcome.tables), rows=f"{outcome.rows:,}",
                     values=f"{outcome.values:,}", dest=outcome.dest))
+    for table in outcome.tables:
+        for warning in table.warnings:
+            output.info(warning)
     output.info(msg("masking.audited") if outcome.audited else msg("masking.standalone"))
 
 

@@ -40,10 +40,15 @@ HELP = """发布前重标识风险检查：k-匿名、l-多样性、直接标识
 退出码：通过 0，警告 10，拒绝 11；出错时为 1–9。"""
 
 
-def _names(value: str | None) -> list[str] | None:
+def _names(value: str | None, option: str) -> list[str] | None:
+    """The columns of a comma-separated option; an option given with no name (``--qi ""``, e.g. an empty
+    shell variable) is an error, never silently the same as leaving the option out."""
     if value is None:
         return None
-    return [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+    names = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+    if not names:
+        raise UsageError("release.option_empty", option=option)
+    return names
 
 
 @click.command("release-check", help=HELP)
@@ -69,11 +74,14 @@ def command(ctx: click.Context, source: str, target: str, qi: str | None, no_qi:
     from shuan.platform import provider_kind
     from shuan.protect.release_service import check_release
 
-    declared = _names(qi)
+    declared = _names(qi, "--qi")
     if no_qi and declared:
         raise UsageError("release.qi_conflict")
-    request = ReleaseRequest(target, declared, _names(sensitive), k, l_min, level, count_column or None, no_qi,
-                             table, policy, recognizer_files)
+    if count_column is not None and not count_column.strip():
+        raise UsageError("release.option_empty", option="--count")
+    request = ReleaseRequest(target, declared, _names(sensitive, "--sensitive"), k, l_min, level,
+                             count_column.strip() if count_column is not None else None, no_qi, table, policy,
+                             recognizer_files)
     if provider_kind(get_settings()) == "none":
         report = check_release(None, None, source, request)
     else:

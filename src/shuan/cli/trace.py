@@ -57,13 +57,14 @@ def command(file: Path, fmt: str) -> None:
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="副本文件（.csv/.xlsx/.parquet）")
 @click.option("--table", default=None, help="文件含多个表（工作表）时指定其一")
 @click.option("--keep", multiple=True, help="原样保留的列（可重复，如关联用的键）")
+@click.option("--overwrite", is_flag=True, help="替换已存在的副本文件")
 def extract_command(file: Path, recipient: str, purpose: str, out: Path, table: str | None,
-                    keep: tuple[str, ...]) -> None:
+                    keep: tuple[str, ...], overwrite: bool) -> None:
     from shuan.protect.tracing_service import deliver_extract
 
     with authenticated() as (platform, actor):
         view = deliver_extract(platform, actor, source=file, recipient=recipient, purpose=purpose, out=out,
-                               table=table, keep=keep)
+                               table=table, keep=keep, overwrite=overwrite)
     output.info(msg("tracing.delivered", path=out, recipient=view.recipient.display(), rows=view.row_count,
                     marked=view.marked_cells, id=view.id))
     if view.marked_cells < 64:

@@ -263,11 +263,11 @@ class FileOutput(MaskOutput):
         self._sinks: list[_CsvSink | _ParquetSink] = []
         self._made_dir = False
 
-    def _final(self, table: str) -> Path:
+    def final(self, table: str) -> Path:
         return self.dest if self.single else self.dest / f"{safe_file_stem(table)}.{self.fmt}"
 
     def check(self, tables: Sequence[str]) -> None:
-        finals = [self._final(t) for t in tables]
+        finals = [self.final(t) for t in tables]
         if len({str(f) for f in finals}) != len(finals):
             raise ConfigError("masking.dest_format", dest=self.display)
         for final in finals:
@@ -280,7 +280,7 @@ class FileOutput(MaskOutput):
         return [str(final) for _tmp, final in self._pending]
 
     def open_table(self, table: str) -> TableSink:
-        final = self._final(table)
+        final = self.final(table)
         try:
             if not final.parent.exists():
                 final.parent.mkdir(parents=True)
@@ -443,22 +443,59 @@ def open_output(dest: str, *, tables: Sequence[str], fmt: str | None = None, ove
         if source is not None and dest == source:
             raise ConfigError("masking.dest_is_source", dest=dest)
         out: MaskOutput = DatabaseOutput(dest, overwrite=overwrite)
+        sqlite_file = _sqlite_file(dest)
+        finals = [sqlite_file] if sqlite_file is not None else []
     else:
         path = Path(dest).expanduser()
-        if source is not None and not is_url(source) and path.absolute() == Path(source).expanduser().absolute():
-            raise ConfigError("masking.dest_is_source", dest=dest)
         suffix = path.suffix.lower()
         if suffix in _SQLITE_SUFFIXES:
             out = DatabaseOutput(f"sqlite:///{path.absolute()}", overwrite=overwrite)
             out.display = str(path.absolute())
+            finals = [path]
         elif suffix.lstrip(".") in FILE_FORMATS and not path.is_dir():
             if len(tables) != 1:
                 raise ConfigError("masking.dest_multi", count=len(tables), dest=dest)
             out = FileOutput(path, fmt=None, single=True, overwrite=overwrite)
+            finals = [path]
         else:
-            out = FileOutput(path, fmt=fmt, single=False, overwrite=overwrite)
+            file_out = FileOutput(path, fmt=fmt, single=False, overwrite=overwrite)
+            out, finals = file_out, [path, *(file_out.final(t) for t in tables)]
+    if source is not None:
+        for final in finals:
+            if _overwrites_source(final, source):
+                raise ConfigError("masking.dest_is_source", dest=str(final) if final != Path(dest) else dest)
     out.check(tables)
     return out
+
+
+def _sqlite_file(spec: str) -> Path | None:
+    """The database file of a SQLite URL (None for other URLs and in-memory databases)."""
+    import sqlalchemy as sa
+
+    try:
+        url = sa.engine.make_url(spec)
+    except (sa.exc.ArgumentError, ValueError):
+        return None
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).expanduser()
+
+
+def _overwrites_source(final: Path, source: str) -> bool:
+    """Would writing `final` replace the source or one of its files? Compared after resolving ``..`` and
+    symbolic links (``--out ./x/../in.csv``, ``--out .`` next to the source, a link to it, the same SQLite
+    file as a URL), so that even ``--overwrite`` cannot put a masked copy in place of the original."""
+    src = _sqlite_file(source) if is_url(source) else Path(source).expanduser()
+    if src is None:
+        return False
+    try:
+        target, origin = final.resolve(), src.resolve()
+        if target == origin or (target.exists() and origin.exists() and os.path.samefile(target, origin)):
+            return True
+        # a directory source: a file of it would be replaced by a masked table
+        return origin.is_dir() and target.is_file() and target.is_relative_to(origin)
+    except (OSError, RuntimeError):  # a symlink loop, an unreadable path: not provably the source
+        return False
 
 
 # ---------------------------------------------------------------------------------------- running
@@ -483,6 +520,7 @@ class TableOutcome:
     name: str
     rows: int = 0
     columns: list[ColumnOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the reader's: rows skipped as malformed, …
 
     @property
     def values(self) -> int:
@@ -490,7 +528,7 @@ class TableOutcome:
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "rows": self.rows, "values": self.values,
-                "columns": [c.as_json() for c in self.columns]}
+                "columns": [c.as_json() for c in self.columns], "warnings": self.warnings}
 
 
 def _operators(plan: TablePlan, key: MaskingKey | None) -> dict[str, Operator]:
@@ -541,6 +579,8 @@ def run_plan(plan: MaskPlan, spec: str, output: MaskOutput, key: MaskingKey | No
                     if progress is not None:
                         progress(table.name, done, total, outcome.rows)
                 sink.close(names)
+                # rows the reader could not parse are not in the copy: say so, never pass it off as complete
+                outcome.warnings = [str(w) for w in getattr(reader, "warnings", None) or []]
             except ShuanError as exc:
                 raise TableError("masking.table_failed", table=table.name, reason=exc.user_message) from None
             except OSError as exc:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from shuan.errors import ConfigError
 from shuan.messages import msg
 from shuan.protect.operators import FAKE_KINDS, OPERATORS, Operator, create
+from shuan.protect.smallfile import read_small
 from shuan.yamlsafe import decode, load
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ def load_rules(path: Path, *, profile: str | None = None, extra_types: Iterable[
     `extra_types` are type ids of custom recognizers the file may name besides the vocabulary."""
     origin = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_small(path)  # a regular file of bounded size: never /dev/zero or a FIFO
     except OSError as exc:
         raise ConfigError("masking.rules_file", path=origin, reason=exc.strerror or type(exc).__name__) from None
     data = load(decode(raw, origin), origin, "masking.rules_file", path=origin)

@@ -94,6 +94,7 @@ from shuan import yamlsafe
 from shuan.discovery.vocabulary import label as type_label
 from shuan.errors import ConfigError, TableError, UsageError
 from shuan.messages import msg, validation_reason
+from shuan.protect.smallfile import read_small
 
 Action = Literal["pass", "warn", "refuse"]
 TARGETS = ("open", "share", "stats")
@@ -192,7 +193,7 @@ def load_policy(path: Path | None = None) -> ReleasePolicy:
     if path is None:
         return _builtin_policy()
     try:
-        text = yamlsafe.decode(path.read_bytes(), str(path))
+        text = yamlsafe.decode(read_small(path), str(path))  # a regular file: never /dev/zero or a FIFO
     except OSError as exc:
         raise ConfigError("release.policy_invalid", name=str(path), reason=exc.strerror or str(exc)) from exc
     return _parse_policy(text, str(path))

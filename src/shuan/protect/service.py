@@ -55,6 +55,7 @@ ACTION = "masking.run"
 #: roles that may run masking jobs (三员分立: the system administrator and the auditor do not handle data)
 MASK_ROLES = frozenset({Role.STEWARD, Role.DEPT_SECURITY_OFFICER, Role.SECADMIN})
 _LABEL = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+_KEY_FILE_LIMIT = 4096  # 128 hex digits and some white space; anything longer is not a key file
 
 
 @dataclass
@@ -119,10 +120,15 @@ def scenario_key(platform: Platform, purpose: str) -> MaskingKey:
 
 def read_key_file(path: Path) -> MaskingKey:
     """A standalone masking key: 32–128 hex digits (16–64 bytes) in a file only its owner can read."""
+    from shuan.protect.smallfile import read_small
+
     try:
+        raw = read_small(path, _KEY_FILE_LIMIT)  # a regular file: never /dev/zero or a FIFO
         mode = path.stat().st_mode
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
+        text = raw.decode("ascii").strip()
+    except OSError as exc:
+        raise ConfigError("masking.key_file", path=str(path), reason=exc.strerror or type(exc).__name__) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError("masking.key_file", path=str(path), reason=type(exc).__name__) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError("masking.key_file_mode", path=str(path), mode=oct(mode & 0o777))

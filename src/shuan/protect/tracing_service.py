@@ -311,10 +311,21 @@ def _require_trace(actor: Principal) -> None:
         raise PermissionDenied("tracing.trace_denied")
 
 
+def _unwritable_column(frame: pl.DataFrame, fmt: str) -> str | None:
+    """The first column CSV or XLSX cannot hold (binary, nested: from a Parquet or JSON source)."""
+    if fmt == "parquet":
+        return None
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Binary or dtype == pl.Object or dtype.is_nested():
+            return name
+    return None
+
+
 def deliver_extract(platform: Platform, actor: Principal, *, source: str | Path, recipient: str, purpose: str,
                     out: str | Path, table: str | None = None, keep: Collection[str] = (),
-                    now: datetime | None = None) -> ExtractView:
-    """Write a copy of `source` (one table) fingerprinted for `recipient` to `out`, and register it."""
+                    overwrite: bool = False, now: datetime | None = None) -> ExtractView:
+    """Write a copy of `source` (one table) fingerprinted for `recipient` to `out`, and register it.
+    An existing `out` is replaced only with `overwrite` (never the source itself, nor a directory)."""
     when = now or utcnow()
     src, target = Path(source), Path(out)
     partial = target.parent / f".{target.name}.part"  # moved into place once the record has committed
@@ -328,6 +339,8 @@ def deliver_extract(platform: Platform, actor: Principal, *, source: str | Path,
                 raise UsageError("tracing.format", path=str(target))
             if target.exists() and (target.is_dir() or (src.exists() and target.resolve() == src.resolve())):
                 raise UsageError("tracing.same_file", path=str(target))
+            if (target.exists() or target.is_symlink()) and not overwrite:
+                raise UsageError("tracing.out_exists", path=str(target))
             frames, display = _read(src, table=table, every=False)
             if not frames or frames[0][1].height == 0:
                 raise InvalidInput("tracing.empty", path=display)
@@ -338,10 +351,17 @@ def deliver_extract(platform: Platform, actor: Principal, *, source: str | Path,
             secret = _secret(platform, s)
             embedded = embed(frame, recipient_key(secret, rcpt.kind, rcpt.id), _column_types(frame, platform),
                              keep=keep)
+            bad = _unwritable_column(embedded.frame, fmt)
+            if bad is not None:
+                raise UsageError("tracing.column_format", column=bad[:100], type=str(embedded.frame.schema[bad])[:60],
+                                 fmt=fmt.upper())
             try:
                 _write(embedded.frame, partial, fmt)
             except OSError as exc:
                 raise UsageError("tracing.write_failed", path=str(target), reason=exc.strerror or str(exc)) from exc
+            except Exception as exc:  # noqa: BLE001 - a value the format cannot hold: one line, no traceback
+                reason = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}"
+                raise UsageError("tracing.write_failed", path=str(target), reason=reason) from exc
             row = Extract(
                 recipient_kind=rcpt.kind, recipient_id=rcpt.id, recipient_name=rcpt.name,
                 recipient_department_id=rcpt.department_id, provider_department_id=actor.department_id,
