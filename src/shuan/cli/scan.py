@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import sys
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shuan.cli import output
 from shuan.config import get_settings
@@ -35,6 +35,7 @@ def command(source: str, fmt: str, scheme: str | None, sample_rows: int | None, 
             recognizer_files: tuple[Path, ...], scale: tuple[str, ...], output_path: Path | None, save: bool,
             workers: int) -> None:
     """扫描数据源（文件、目录、SQLite 文件或数据库 URL），识别敏感数据并分类分级。"""
+    keep_freed_memory()
     request = ScanRequest(source, scheme, sample_rows, full, recognizer_files, scale, workers, save, output_path)
     outcome = run_with_progress(request, quiet=fmt == "json")
     if fmt == "json":
@@ -46,11 +47,28 @@ def command(source: str, fmt: str, scheme: str | None, sample_rows: int | None, 
     report_outcome(outcome)
 
 
+def keep_freed_memory() -> None:
+    """A scan allocates and frees blocks of the same sizes batch after batch (a column's bytes, its
+    masks). glibc returns blocks above 128 KiB to the kernel and maps them again at the next batch, a
+    page fault per 4 KiB (a tenth of the CPU time of a full scan); this short-lived process keeps them
+    instead (blocks under 32 MiB from the heap, the heap not trimmed below 1 GiB of free space). Only
+    glibc has mallopt; elsewhere nothing changes."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 32 << 20)
+    mallopt(m_trim_threshold, 1 << 30)
+
+
 def run_with_progress(request: ScanRequest, *, quiet: bool = False) -> ScanOutcome:
     """The scan, with a progress bar on stderr when it is a terminal (silent otherwise)."""
     settings = get_settings()
     if not sys.stderr.isatty() or quiet:
         return scan(request, settings)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   transient=True) as bar:
         task = bar.add_task(msg("scan.progress", table="…"), total=None)

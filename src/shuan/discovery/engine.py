@@ -5,11 +5,20 @@ as Polars expressions (Rust regex, `is_in`, Aho–Corasick) and vectorized valid
 columns are searched with `str.extract_all` and the candidates validated the same way. Counts
 accumulate across batches, so a full scan streams with bounded memory and a sample is one batch.
 Nothing here touches a database or the network: the same code can run in a Spark executor.
+
+Work that cannot change a result is skipped, never approximated: facts about a column's bytes
+(bytefacts: no full-width form, no space at either end, no lower-case letter …) skip normalization
+steps that would change nothing; fixed-width identifier patterns are checked and validated on a
+character matrix instead of a regex (shapes, validators.MATRIX_VALIDATORS); recognizers whose pattern
+cannot match a column's lengths or characters are not run; a column with no live recognizer, outside
+a probe batch, only has its values counted. Every such path has a test showing it decides as the
+general one does.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,7 +28,8 @@ import polars as pl
 import pyarrow as pa
 
 from shuan.discovery import hints, normalize
-from shuan.discovery.matching import valid_mask
+from shuan.discovery.bytefacts import ByteFacts
+from shuan.discovery.matching import rules_out, shape_expr, valid_mask, validated
 from shuan.discovery.recognizer import Recognizer
 from shuan.discovery.registry import Registry
 from shuan.discovery.validators import date_ints, resident_id_birth
@@ -36,6 +46,7 @@ PROBE_EVERY = 4  # … every fourth batch (a probe runs every recognizer once pe
 LIVE_CHECK_ROWS = 5000  # rows of the first batch of a full scan that every recognizer sees
 PRUNE_AFTER_ROWS = 50_000  # a full scan re-checks which recognizers can still matter after this many values
 PARALLEL_MIN_ROWS = 2000  # below this, threads cost more than they save
+BATCH_SHAPES = 4  # from this many recognizers on one column, their pattern tests run as one Polars query
 
 
 _ORGANISATION = (
@@ -114,6 +125,35 @@ class _ColumnAcc:
     organisations: int = 0  # unclaimed values that are organisation names (explain a names column)
     id_birth_match: int = 0
     id_birth_rows: int = 0
+    cost: float = 0.0  # seconds the last batch took (orders the columns of the next one)
+
+
+@dataclass
+class PreparedBatch:
+    """A batch as the classifier reads it: a Polars frame, plus facts about each text column's bytes
+    when the batch came as Arrow (see bytefacts). Built by `prepare`, which a reader thread may call
+    so that the conversion overlaps with classifying the previous batch."""
+
+    frame: pl.DataFrame
+    facts: dict[str, ByteFacts | None] = field(default_factory=dict)
+
+    @property
+    def num_rows(self) -> int:
+        return self.frame.height
+
+
+def prepare(batch: pa.RecordBatch | pa.Table | pl.DataFrame | PreparedBatch) -> PreparedBatch:
+    """Convert a batch once (Polars reads Arrow chunks as they are; the byte facts are computed when
+    first asked, on the column's thread)."""
+    if isinstance(batch, PreparedBatch):
+        return batch
+    if isinstance(batch, pl.DataFrame):
+        return PreparedBatch(batch)
+    table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+    frame = pl.from_arrow(table, rechunk=False)
+    assert isinstance(frame, pl.DataFrame)
+    facts = {name: ByteFacts.of(table.column(i)) for i, name in enumerate(table.column_names)}
+    return PreparedBatch(frame, facts if len(facts) == len(frame.columns) else {})
 
 
 def mask_example(value: str) -> str:
@@ -152,9 +192,9 @@ class ColumnClassifier:
 
     # --- per batch -------------------------------------------------------------------------------
 
-    def update(self, batch: pa.RecordBatch | pl.DataFrame) -> None:
-        df = batch if isinstance(batch, pl.DataFrame) else pl.from_arrow(batch)
-        assert isinstance(df, pl.DataFrame)
+    def update(self, batch: pa.RecordBatch | pa.Table | pl.DataFrame | PreparedBatch) -> None:
+        prepared = prepare(batch)
+        df, facts = prepared.frame, prepared.facts
         if self.full and df.height > LIVE_CHECK_ROWS and any(
             self._cols.get(c) is None or self._cols[c].live is None for c in df.columns
         ):
@@ -163,14 +203,14 @@ class ColumnClassifier:
             picked = np.zeros(df.height, dtype=bool)
             picked[np.random.default_rng(0).choice(df.height, LIVE_CHECK_ROWS, replace=False)] = True
             mask = pl.Series(picked)
-            self._update_frame(df.filter(mask))
+            self._update_frame(df.filter(mask), facts)
             self._settle_live()
             df = df.filter(~mask)
-        self._update_frame(df)
+        self._update_frame(df, facts)
 
-    def _update_frame(self, df: pl.DataFrame) -> None:
+    def _update_frame(self, df: pl.DataFrame, facts: dict[str, ByteFacts | None] | None = None) -> None:
         texts: dict[str, pl.Series] = {}
-        work: list[tuple[_ColumnAcc, pl.Series]] = []
+        work: list[tuple[_ColumnAcc, pl.Series, ByteFacts | None]] = []
         for name in df.columns:
             acc = self._acc(name)
             raw = normalize.to_text(df.get_column(name))
@@ -178,16 +218,18 @@ class ColumnClassifier:
                 acc.binary = True
                 continue
             texts[name] = raw
-            work.append((acc, raw))
-        # columns are independent: evaluate them on all cores (Polars releases the GIL)
+            work.append((acc, raw, (facts or {}).get(name)))
+        # columns are independent: evaluate them on all cores (Polars releases the GIL); the costliest
+        # (by the last batch) start first, so that no core waits for one long column at the end
         if len(work) > 1 and df.height >= PARALLEL_MIN_ROWS:
-            list(_pool().map(lambda item: self._update_column(*item), work))
+            work.sort(key=lambda item: -item[0].cost)
+            list(_pool().map(lambda item: self._timed_update(*item), work))
         else:
-            for acc, raw in work:
-                self._update_column(acc, raw)
-        self._cross_check_birth_dates(texts)
+            for acc, raw, fact in work:
+                self._update_column(acc, raw, fact)
+        self._cross_check_birth_dates(texts, facts)
         if self._settled:
-            for acc, _ in work:
+            for acc, _, _ in work:
                 if acc.live and acc.non_null >= PRUNE_AFTER_ROWS:
                     self._prune(acc)
 
@@ -230,19 +272,30 @@ class ColumnClassifier:
             self._order.append(name)
         return acc
 
-    def _update_column(self, acc: _ColumnAcc, raw: pl.Series) -> None:
-        values = normalize.base(raw)
+    def _timed_update(self, acc: _ColumnAcc, raw: pl.Series, facts: ByteFacts | None) -> None:
+        start = time.perf_counter()
+        self._update_column(acc, raw, facts)
+        acc.cost = time.perf_counter() - start
+
+    def _update_column(self, acc: _ColumnAcc, raw: pl.Series, facts: ByteFacts | None = None) -> None:
+        if acc.live is not None and not acc.live and acc.texty is not None and (acc.batches + 1) % PROBE_EVERY:
+            # nothing runs on this column in this batch (no live recognizer, no probe): count its values
+            count = normalize.kept_count(raw, facts)
+            if count is not None:
+                self._count_only(acc, raw, facts, count)
+                return
+        values = normalize.base(raw, facts)
         n = values.len()
         if n == 0:
             return
         acc.non_null += n
-        acc.truncated += normalize.truncated(raw)
+        acc.truncated += normalize.truncated(raw, facts)
         if acc.texty is None:
             acc.chars += int(values.str.len_chars().sum() or 0)
             acc.prose += int(values.str.contains(r"[\u4e00-\u9fff\s]").sum())
         live = self._all if acc.live is None else acc.live
         texty = acc.texty if acc.texty is not None else self._looks_like_text(acc)
-        self._evaluate(acc, values, live, texty, probe=False)
+        self._evaluate(acc, values, live, texty, probe=False, facts=facts)
         if acc.live is not None:
             for i, st in acc.value.items():
                 if i not in live:
@@ -258,11 +311,26 @@ class ColumnClassifier:
             k = min(n, max(PROBE_MIN_ROWS, int(n * PROBE_SHARE)))
             pick = np.sort(np.random.default_rng(acc.non_null).choice(n, k, replace=False)) if k < n else None
             sub = values if pick is None else values.gather(pick)
-            self._evaluate(acc, sub, self._all, texty, probe=True, batch_n=n)
+            self._evaluate(acc, sub, self._all, texty, probe=True, batch_n=n, facts=facts)
             self._readmit(acc)
 
+    def _count_only(self, acc: _ColumnAcc, raw: pl.Series, facts: ByteFacts | None, n: int) -> None:
+        """What `_update_column` does with `n` values and an empty live set, outside a probe batch."""
+        if n == 0:
+            return
+        acc.non_null += n
+        acc.truncated += normalize.truncated(raw, facts)
+        if acc.texty:
+            acc.text_rows += n
+        for st in acc.value.values():
+            st.skip(n)
+        if acc.texty:
+            for st in acc.text.values():
+                st.skip(n)
+        acc.batches += 1
+
     def _evaluate(self, acc: _ColumnAcc, values: pl.Series, recs: set[int], texty: bool, *, probe: bool,
-                  batch_n: int = 0) -> None:
+                  batch_n: int = 0, facts: ByteFacts | None = None) -> None:
         """Count, per recognizer in `recs`, the values (or prose rows) it holds; a probe (a subsample of a
         batch of `batch_n` values) updates the estimates of recognizers that are not live."""
         n = values.len()
@@ -280,33 +348,46 @@ class ColumnClassifier:
                 st.rows += n
             st.example = st.example or example
 
-        by_ops: dict[tuple[str, ...], pl.Series] = {}
+        active = [i for i in self._priority if i in recs and self.recs[i].value
+                  and not (self.recs[i].requires_hint and header[i] != hints.POSITIVE)]
+        # recognizers that no value of this column can match (length, ASCII only) are not tested
+        ruled = {i for i in active if rules_out(self.recs[i], facts)}
+        tested = [i for i in active if i not in ruled]
+        by_ops: dict[tuple[str, ...], pl.Series] = {
+            ops: normalize.apply_ops(values, ops, facts) for ops in dict.fromkeys(tuple(self.recs[i].normalize) for i in tested)
+        }
+        # many recognizers (learning sample, probes): their shapes in one query, not one call each
+        shapes: dict[int, np.ndarray] | None = None
+        if len(tested) >= BATCH_SHAPES:
+            shapes = dict(zip(tested, _shapes([self.recs[i] for i in tested], by_ops, facts), strict=True))
         # each value belongs to at most one type: recognizers claim values in priority order (checksum
         # types first), so 10% of ID numbers that also pass Luhn are not counted as bank cards
         claimed = np.full(n, -1, dtype=np.int32)
-        for i in self._priority:
+        for i in active:
             rec = self.recs[i]
-            if i not in recs or not rec.value or (rec.requires_hint and header[i] != hints.POSITIVE):
+            if i in ruled:
+                record(acc.value, i, 0, None)
                 continue
-            ops = tuple(rec.normalize)
-            v = by_ops.get(ops)
-            if v is None:
-                v = by_ops[ops] = normalize.apply_ops(values, ops)
-            newly = valid_mask(rec, v) & (claimed == -1)
+            v = by_ops[tuple(rec.normalize)]
+            mask = validated(rec, v, shapes[i]) if shapes is not None else valid_mask(rec, v, facts=facts)
+            newly = mask & (claimed == -1)
             count = int(newly.sum())
             if count:
                 claimed[newly] = self._type_index[rec.type]
             record(acc.value, i, count, v.gather(int(np.argmax(newly))).item() if count else None)
         if not probe and any(self.recs[i].type == "person_name" for i in recs):
-            acc.organisations += int((values.str.contains(_ORGANISATION) & pl.Series(claimed == -1)).sum())
+            unclaimed = np.flatnonzero(claimed == -1)
+            if unclaimed.size:
+                rest = values if unclaimed.size == n else values.gather(unclaimed)
+                acc.organisations += int(rest.str.contains(_ORGANISATION).sum())
         if texty:
             if not probe:
                 acc.text_rows += n
-            for i in sorted(recs):
-                rec = self.recs[i]
-                if rec.polars_probe_pattern is None:
-                    continue
-                rows, example = _evaluate_text(rec, values, self._shadows.get(i, ()))
+            searched = [i for i in sorted(recs) if self.recs[i].polars_probe_pattern is not None]
+            hits = _text_hits([self.recs[i] for i in searched], values) if len(searched) >= BATCH_SHAPES else None
+            for k, i in enumerate(searched):
+                rows, example = _evaluate_text(self.recs[i], values, self._shadows.get(i, ()),
+                                               hits=None if hits is None else hits[k])
                 record(acc.text, i, rows, example)
 
     def _readmit(self, acc: _ColumnAcc) -> None:
@@ -320,7 +401,8 @@ class ColumnClassifier:
         rec = self.recs[i]
         return rec.hint_ratio if self._header[acc.name][i] == hints.POSITIVE else rec.min_ratio
 
-    def _cross_check_birth_dates(self, texts: dict[str, pl.Series]) -> None:
+    def _cross_check_birth_dates(self, texts: dict[str, pl.Series],
+                                 facts: dict[str, ByteFacts | None] | None = None) -> None:
         """A date column whose dates equal the birth dates inside an ID column of the same rows is a
         birth-date column, whatever its name (obfuscated headers such as c05)."""
         if self._settled:
@@ -330,14 +412,22 @@ class ColumnClassifier:
             return
         ids = normalize.apply_ops(texts[id_cols[0]].fill_null(""), ("strip_separators", "upper"))
         births = resident_id_birth(ids).to_numpy()
-        for name, raw in texts.items():
-            if name in id_cols:
-                continue
+
+        def compare(item: tuple[str, pl.Series]) -> tuple[str, int, int]:
+            name, raw = item
+            fact = (facts or {}).get(name)
+            if fact is not None and not fact.may_start_digit:
+                return name, 0, 0  # no value starts with a digit: none is a date
             ymd = date_ints(raw.fill_null("").str.slice(0, 30).str.strip_chars())
             both = (births > 0) & (ymd > 0)
+            return name, int(both.sum()), int((both & (births == ymd)).sum())
+
+        work = [(name, raw) for name, raw in texts.items() if name not in id_cols]
+        parallel = len(work) > 1 and births.size >= PARALLEL_MIN_ROWS
+        for name, rows, match in (_pool().map(compare, work) if parallel else map(compare, work)):
             acc = self._cols[name]
-            acc.id_birth_rows += int(both.sum())
-            acc.id_birth_match += int((both & (births == ymd)).sum())
+            acc.id_birth_rows += rows
+            acc.id_birth_match += match
 
     def _is_id_column(self, name: str) -> bool:
         acc = self._cols[name]
@@ -448,15 +538,42 @@ def _shadowed(cand: pl.Series, shadows: tuple[Recognizer, ...]) -> pl.Series:
     return hit
 
 
-def _evaluate_text(rec: Recognizer, values: pl.Series, shadows: tuple[Recognizer, ...] = ()) -> tuple[int, str | None]:
-    """Number of rows whose text holds at least one valid entity of the recognizer's type."""
+def _text_hit_expr(rec: Recognizer, column: str) -> pl.Expr:
+    """Whether a free-text value matches the recognizer's probe at all (after its literal prefilter)."""
+    pattern = rec.polars_probe_pattern
+    assert pattern is not None
+    col = pl.col(column)
+    hits = col.str.contains(pattern)
+    if rec.text_prefilter:
+        hits = col.str.contains_any(rec.text_prefilter) & hits
+    return hits.fill_null(False)
+
+
+def _text_hits(recs: list[Recognizer], values: pl.Series) -> list[np.ndarray]:
+    """`_text_hit_expr` of several recognizers in one query."""
+    frame = values.to_frame("v").select([_text_hit_expr(r, "v").alias(f"h{k}") for k, r in enumerate(recs)])
+    return [frame.to_series(k).to_numpy() for k in range(len(recs))]
+
+
+def _shapes(recs: list[Recognizer], by_ops: dict[tuple[str, ...], pl.Series], facts: ByteFacts | None) -> list[np.ndarray]:
+    """`shape_expr` of several recognizers in one query over the normalizations they need."""
+    names = {ops: f"o{k}" for k, ops in enumerate(by_ops)}
+    frame = pl.DataFrame({names[ops]: series for ops, series in by_ops.items()})
+    exprs = [shape_expr(r, names[tuple(r.normalize)], facts=facts).alias(f"s{k}") for k, r in enumerate(recs)]
+    result = frame.select(exprs)
+    return [result.to_series(k).to_numpy() for k in range(len(recs))]
+
+
+def _evaluate_text(rec: Recognizer, values: pl.Series, shadows: tuple[Recognizer, ...] = (),
+                   hits: np.ndarray | None = None) -> tuple[int, str | None]:
+    """Number of rows whose text holds at least one valid entity of the recognizer's type (`hits`: the
+    rows that match the probe at all, when already known)."""
     pattern = rec.polars_probe_pattern
     assert pattern is not None
     # most prose rows hold nothing: find the rows that match at all (cheap), extract only from those
-    hits = values.str.contains(pattern)
-    if rec.text_prefilter:
-        hits = values.str.contains_any(rec.text_prefilter) & hits
-    rows_idx = np.flatnonzero(hits.fill_null(False).to_numpy())
+    if hits is None:
+        hits = values.to_frame("v").select(_text_hit_expr(rec, "v")).to_series().to_numpy()
+    rows_idx = np.flatnonzero(hits)
     if rows_idx.size == 0:
         return 0, None
     values = values.gather(rows_idx)

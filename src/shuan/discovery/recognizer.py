@@ -15,6 +15,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from shuan.discovery.shapes import Bounds, FixedShape, compile_shape, is_nonspace_run, pattern_bounds
 from shuan.discovery.validators import VALIDATORS
 
 Boundary = Literal["digit", "alnum", "token", "none"]
@@ -25,6 +26,8 @@ _BOUNDARY_CLASS = {"digit": "0-9", "alnum": "0-9A-Za-z", "token": "0-9A-Za-z/._\
 
 def ascii_digits(pattern: str) -> str:
     """`\\d` means any Unicode digit in both engines; identifiers only use 0-9."""
+    if "\\d" not in pattern:
+        return pattern  # nothing to rewrite (the dictionary patterns are long: skip the walk)
     out: list[str] = []
     in_class = False
     i = 0
@@ -45,6 +48,53 @@ def ascii_digits(pattern: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+_GROUP_SYNTAX = re.compile(r"[\\\[(]")
+
+
+def named_groups(pattern: str) -> dict[str, int]:
+    """Name → index of the named groups of a valid pattern, numbered as Python's `re` numbers groups,
+    read from the pattern text: compiling the address pattern (thousands of place names) just for this
+    would cost a quarter of a second. Verbose patterns, where whitespace and # comments change the
+    reading, are compiled."""
+    if re.search(r"\(\?[aiLmsux-]*x", pattern):
+        return dict(re.compile(pattern).groupindex)
+    names: dict[str, int] = {}
+    index, i, n = 0, 0, len(pattern)
+    while i < n:
+        found = _GROUP_SYNTAX.search(pattern, i)  # jump to the next character that matters
+        if found is None:
+            break
+        i = found.start()
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: no groups inside; "]" right after "[" or "[^" is a literal
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            i += 1
+            continue
+        if ch == "(":
+            if pattern.startswith("(?P<", i):
+                index += 1
+                end = pattern.index(">", i)
+                names[pattern[i + 4 : end]] = index
+                i = end + 1
+                continue
+            if pattern.startswith("(?#", i):
+                i = pattern.index(")", i) + 1
+                continue
+            if not pattern.startswith("(?", i):
+                index += 1
+        i += 1
+    return names
 
 
 def _check_regex(pattern: str, *, rust: bool = True) -> str:
@@ -173,6 +223,21 @@ class Recognizer(BaseModel):
         return ascii_digits("^(?:" + "|".join(f"(?:{p})" for p in self.patterns) + ")$")
 
     @cached_property
+    def bounds(self) -> Bounds | None:
+        """Length in bytes and ASCII-ness of what the full pattern or dictionary can match."""
+        return pattern_bounds(self.full_pattern, self.dictionary)
+
+    @cached_property
+    def nonspace_shape(self) -> bool:
+        """`full_pattern` is ``^\\S+$``: any value without a White_Space character (addresses)."""
+        return self.full_pattern is not None and is_nonspace_run(self.full_pattern)
+
+    @cached_property
+    def fixed_shape(self) -> FixedShape | None:
+        """`full_pattern` as fixed-width ASCII classes when it is one (checked without a regex)."""
+        return compile_shape(self.full_pattern) if self.full_pattern else None
+
+    @cached_property
     def core_text_pattern(self) -> str | None:
         if not self.text:
             return None
@@ -220,7 +285,7 @@ class Recognizer(BaseModel):
         pattern = self.core_text_pattern
         if pattern is None:
             return ()
-        groups = re.compile(pattern).groupindex
+        groups = named_groups(pattern)
         return tuple(sorted(i for name, i in groups.items() if re.fullmatch(r"v\d*", name)))
 
     @cached_property

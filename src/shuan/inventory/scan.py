@@ -7,7 +7,7 @@ scan reads one table at a time so that memory stays bounded for the whole scan, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from shuan.discovery.engine import ColumnClassifier, ColumnResult
+from shuan.discovery.engine import ColumnClassifier, ColumnResult, PreparedBatch, prepare
 from shuan.discovery.registry import Registry
 from shuan.errors import ShuanError, TableError
 from shuan.grading.rules import Grader
@@ -115,14 +115,20 @@ def scan_table(source: Source, name: str, registry: Registry, grader: Grader, *,
     clf = ColumnClassifier(registry, full=sample is None)
     seen = 0
     values: dict[str, list[str]] = {}
-    for batch in coalesce(read_ahead(reader.batches()), batch_rows):
+
+    def batches() -> Iterator[tuple[pa.Table, PreparedBatch]]:
+        # on the reader thread: parse, group and convert the next batch while this one is classified
+        for table in coalesce(reader.batches(), batch_rows):
+            yield table, prepare(table)
+
+    for batch, prepared in read_ahead(batches()):
         if keep_values and seen == 0:
             try:
                 values = first_values(batch, keep_values)
             except Exception:  # noqa: BLE001 - samples are an aid: a type Polars cannot take costs them only
                 values = {}
         seen += batch.num_rows
-        clf.update(batch)
+        clf.update(prepared)
         if on_rows is not None:
             on_rows(seen)
     for column in getattr(reader, "columns", None) or []:
@@ -193,7 +199,7 @@ def run_scan(spec: str, registry: Registry, grader: Grader, *, sample: int | Non
         return report
 
 
-def first_values(batch: pa.RecordBatch, n: int, width: int = VALUE_WIDTH) -> dict[str, list[str]]:
+def first_values(batch: pa.RecordBatch | pa.Table, n: int, width: int = VALUE_WIDTH) -> dict[str, list[str]]:
     """Up to `n` distinct non-blank values of every column of `batch`, as text cut to `width` characters
     (one vectorized pass per column: cast, drop blanks, unique in order, head)."""
     frame = pl.from_arrow(batch)

@@ -60,21 +60,30 @@ def registry_for(settings: Settings, files: Sequence[Path]) -> Registry:
 def scan(request: ScanRequest, settings: Settings, progress: Progress | None = None) -> ScanOutcome:
     """Scan, then save and export. Configuration and the store are checked before any data is read, so
     a bad option or an unreachable store costs nothing; the save is one transaction."""
-    # the store and the export writers load only when used (a --no-save scan starts faster)
-    from shuan.inventory.export import export, from_report
-    from shuan.inventory.persist import save_scan
-    from shuan.store.db import open_store
-
+    # the store and the export writers (SQLAlchemy, Alembic, xlsxwriter: about half a second of imports)
+    # load only when used, so a --no-save scan starts faster
     registry = registry_for(settings, request.recognizer_files)
     grader = Grader(load_scheme(request.scheme or settings.scheme), registry, parse_scale(request.scale))
-    store: Store | None = open_store(settings.store_url()) if request.save else None
+    store: Store | None = None
+    if request.save:
+        from shuan.store.db import open_store
+
+        store = open_store(settings.store_url())
     try:
         sample = None if request.full else (request.sample_rows or settings.sample_rows)
         report = run_scan(request.source, registry, grader, sample=sample, batch_rows=settings.batch_rows,
                           workers=request.workers, progress=progress, keep_values=request.keep_values)
-        scan_id = save_scan(store, report) if store is not None else None
+        scan_id = None
+        if store is not None:
+            from shuan.inventory.persist import save_scan
+
+            scan_id = save_scan(store, report)
     finally:
         if store is not None:
             store.close()
-    exported = export(from_report(report, scan_id), request.output) if request.output is not None else None
+    exported = None
+    if request.output is not None:
+        from shuan.inventory.export import export, from_report
+
+        exported = export(from_report(report, scan_id), request.output)
     return ScanOutcome(report, scan_id, exported)

@@ -16,8 +16,6 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from shuan.errors import TableError
 
 #: bytes examined at the start of a file
@@ -59,6 +57,8 @@ def detect_bytes(chunks: list[bytes], *, complete: bool) -> str | None:
         if first.startswith(bom):
             return name
     if any(b"\x00" in chunk for chunk in chunks):
+        from charset_normalizer import from_bytes  # loaded only for the files that need a guess
+
         guess = from_bytes(b"".join(chunks)).best()
         if guess is not None and guess.encoding.replace("-", "_").startswith(("utf_16", "utf_32")):
             return codecs.lookup(guess.encoding).name
@@ -67,6 +67,8 @@ def detect_bytes(chunks: list[bytes], *, complete: bool) -> str | None:
         return "utf-8"
     if _decodes(chunks, "gb18030", complete=complete):
         return "gb18030"
+    from charset_normalizer import from_bytes
+
     guess = from_bytes(b"".join(chunks)).best()
     if guess is None:
         return None

@@ -25,7 +25,6 @@ from typing import Any, BinaryIO, TextIO
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from shuan.errors import TableError
 from shuan.messages import msg
@@ -447,12 +446,16 @@ class ParquetReader(FileTableReader):
         self, name: str, path: Path, *, sample: int | None, batch_rows: int, seed: int | None = None
     ) -> None:
         super().__init__(name, path, sample=sample, batch_rows=batch_rows, seed=seed)
+        import pyarrow.parquet as pq  # (with pyarrow.fs and ssl: about 45 ms that CSV scans do without)
+
         try:
             self.rows = pq.read_metadata(native_path(path)).num_rows
         except (pa.ArrowException, OSError, ValueError) as exc:
             raise self._translate(exc) from exc
 
     def _stream(self) -> Iterator[pa.RecordBatch]:
+        import pyarrow.parquet as pq
+
         size = self.batch_rows if self.sample is None else max(self.batch_rows, _CHUNK_ROWS)
         parquet = pq.ParquetFile(native_path(self.path))
         try:

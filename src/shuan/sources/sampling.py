@@ -13,9 +13,17 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
+
+
+def _compute() -> Any:
+    """pyarrow.compute, imported on first use: it builds hundreds of wrappers (about 50 ms), which only
+    a sampled scan needs."""
+    import pyarrow.compute
+
+    return pyarrow.compute
 
 
 def rebatch(batch: pa.RecordBatch, batch_rows: int) -> Iterator[pa.RecordBatch]:
@@ -56,10 +64,12 @@ class BottomKSampler:
         self._threshold = 1.0  # keys are uniform in [0, 1); the k-th smallest kept key once full
 
     def _keys(self, n: int) -> pa.Array:
+        pc = _compute()
         initializer: int | str = "system" if self._rng is None else self._rng.getrandbits(63)
         return pc.random(n, initializer=initializer)
 
     def add(self, batch: pa.RecordBatch) -> None:
+        pc = _compute()
         n = batch.num_rows
         if n == 0:
             return
@@ -83,6 +93,7 @@ class BottomKSampler:
             self._compact()
 
     def _compact(self) -> None:
+        pc = _compute()
         parts = ([self._kept] if self._kept is not None else []) + self._pending
         self._pending = []
         self._pending_rows = 0
