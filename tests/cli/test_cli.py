@@ -185,3 +185,23 @@ def test_header_only_csv_lists_its_columns(capsys: pytest.CaptureFixture[str], t
     doc = json.loads(out)
     assert code == 0 and [c["name"] for c in doc["tables"][0]["columns"]] == ["姓名", "电话"]
     assert doc["tables"][0]["rows"] == 0 and doc["tables"][0]["level"] == 1
+
+
+def test_a_table_that_panics_the_reader_is_one_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                     people_csv: Path) -> None:
+    """Polars panics (a BaseException from Rust, not an Exception) on a decimal256 column: that table is one
+    error line and the scan goes on."""
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    (folder / "good.csv").write_text(people_csv.read_text(encoding="utf-8"), encoding="utf-8")
+    pq.write_table(pa.table({"amount": pa.array([decimal.Decimal("1.25")], type=pa.decimal256(50, 2))}),
+                   folder / "money.parquet")
+    code, out, _ = run(capsys, "scan", str(folder), "--format", "json", "--no-save")
+    doc = json.loads(out)
+    assert code == 0 and [t["name"] for t in doc["tables"]] == ["good"]
+    assert [e["table"] for e in doc["errors"]] == ["money"] and "\n" not in doc["errors"][0]["error"]

@@ -179,7 +179,9 @@ def run_scan(spec: str, registry: Registry, grader: Grader, *, sample: int | Non
                                         on_rows=on_rows, keep_values=keep_values)
             except ShuanError as exc:
                 return name, exc.user_message
-            except Exception as exc:  # noqa: BLE001 - a bad table must not stop the scan; reported per table
+            except (KeyboardInterrupt, SystemExit, GeneratorExit):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - a bad table (a native reader's panic too) is reported per table
                 return name, TableError("table.read", table=name, reason=f"{type(exc).__name__}: {exc}").user_message
 
         n_workers = 1 if sample is None else max(1, min(workers, len(names)))
