@@ -30,7 +30,7 @@ from shuan.identity.stages import SessionStage
 from shuan.identity.totp import begin_totp_enrollment, confirm_totp_enrollment
 from shuan.messages import language, msg
 from shuan.web.console.csrf import require_token, session_token
-from shuan.web.console.routes import STAGE_PAGES, ActiveUser, ConsoleRoute, form_text, render
+from shuan.web.console.routes import STAGE_PAGES, ActiveUser, ConsoleRoute, form_text, is_error_page, render
 from shuan.web.console.session import PREFIX, ConsoleUser, LoginRequired, StagePending, resume_any
 from shuan.web.deps import get_platform
 from shuan.web.errors import status_of
@@ -106,10 +106,9 @@ def _refused_form(exc: ShuanError) -> int:
     """The status to re-render a form with, or re-raise when the refusal is a page of its own."""
     if exc.key in SESSION_GONE:
         raise LoginRequired(exc.key) from exc
-    status = status_of(exc)
-    if status == 403 or status >= 500:
+    if is_error_page(exc, pages=(403,)):  # a wrong current password (401) stays on the form
         raise exc  # the error page (a refused permission has been audited once by the service)
-    return status
+    return status_of(exc)
 
 
 # -- the account page -------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from shuan.web.console.routes import (
     _env,
     _int_or_none,
     form_text,
+    is_error_page,
     render,
 )
 from shuan.web.console.session import PREFIX, ConsoleUser
@@ -62,12 +63,6 @@ async def form_list(request: Request, name: str, *, limit: int = 20, size: int =
     if len(values) > limit or any(not isinstance(v, str) or len(v) > size for v in values):
         raise InvalidInput("console.bad_form", field=name)
     return [v for v in values if isinstance(v, str)]
-
-
-def _refusal_is_page(exc: ShuanError) -> bool:
-    """A refused permission, an unknown object or a failure is the error page; the rest is shown on the form."""
-    status = status_of(exc)
-    return status in (401, 403, 404) or status >= 500
 
 
 def _secret_page(request: Request, user: ConsoleUser, *, target: str, secret: str, kind: str,
@@ -112,7 +107,7 @@ async def user_create(request: Request, user: PostingUser) -> Response:
             platform, actor=user.principal, username=username, display_name=display_name,
             department_id=department or 0, roles=roles, vendor_name=vendor_name or None, vendor_until=vendor_until))
     except ShuanError as exc:
-        if status_of(exc) in (401, 403) or status_of(exc) >= 500:
+        if is_error_page(exc):
             raise  # a refused permission: the error page (audited once by the service)
         form = await run_in_threadpool(lambda: adminkit.user_form(platform, actor=user.principal, **typed))
         return render(request, "user_new.html", user=user, form=form, error=exc.user_message, notice=None,
@@ -142,7 +137,7 @@ async def _user_action(request: Request, user: ConsoleUser, username: str, call:
     try:
         result = await run_in_threadpool(call)
     except ShuanError as exc:
-        if _refusal_is_page(exc):
+        if is_error_page(exc, pages=(401, 403, 404)):  # an unknown object too
             raise
         error, status = exc.user_message, status_of(exc)
     else:
@@ -229,7 +224,7 @@ def request_approve(request: Request, user: PostingUser, request_id: int) -> Res
     try:
         result = approve_admin_request(get_platform(request), actor=user.principal, request_id=request_id)
     except ShuanError as exc:
-        if _refusal_is_page(exc):
+        if is_error_page(exc, pages=(401, 403, 404)):  # an unknown object too
             raise
         return _requests(request, user, error=exc.user_message, status=status_of(exc))
     if result.one_time_secret is not None:
@@ -248,7 +243,7 @@ async def request_refuse(request: Request, user: PostingUser, request_id: int) -
         info = await run_in_threadpool(lambda: refuse_admin_request(platform, actor=user.principal,
                                                                     request_id=request_id, reason=reason))
     except ShuanError as exc:
-        if _refusal_is_page(exc):
+        if is_error_page(exc, pages=(401, 403, 404)):  # an unknown object too
             raise
         error, status = exc.user_message, status_of(exc)
         return await run_in_threadpool(lambda: _requests(request, user, error=error, status=status))
@@ -315,9 +310,9 @@ async def grant_create(request: Request, user: PostingUser) -> Response:
     try:
         grant_id = await run_in_threadpool(create)
     except ShuanError as exc:
-        status = status_of(exc)
-        if status == 401 or status >= 500:
+        if is_error_page(exc, pages=(401,)):
             raise
+        status = status_of(exc)
         # a guardrail or another department's resource (403, audited by the service), an unknown resource or
         # grantee (404), a bad field (400): the one-line message above the form as it was typed
         form = await run_in_threadpool(lambda: adminkit.grant_form(platform, actor=user.principal, typed=typed))
@@ -332,7 +327,7 @@ async def grant_revoke(request: Request, user: PostingUser, grant_id: int) -> Re
     try:
         await run_in_threadpool(lambda: revoke_grant(platform, user.principal, grant_id, reason=reason or None))
     except ShuanError as exc:
-        if _refusal_is_page(exc):
+        if is_error_page(exc, pages=(401, 403, 404)):  # an unknown object too
             raise
         filters = adminkit.check_grant_filter("", "", 1)
         view = await run_in_threadpool(lambda: adminkit.grant_list(platform, actor=user.principal, filters=filters))

@@ -19,7 +19,15 @@ from shuan.messages import msg
 from shuan.reports.access import export_bytes
 from shuan.reports.write import REPORT_FORMATS
 from shuan.web.console import sourcekit
-from shuan.web.console.routes import ActiveUser, ConsoleRoute, PostingUser, _int_or_none, form_text, render
+from shuan.web.console.routes import (
+    ActiveUser,
+    ConsoleRoute,
+    PostingUser,
+    _int_or_none,
+    form_text,
+    is_error_page,
+    render,
+)
 from shuan.web.console.session import PREFIX
 from shuan.web.deps import get_platform
 from shuan.web.download import download
@@ -62,13 +70,13 @@ async def source_register(request: Request, user: PostingUser) -> Response:
             platform, actor=user.principal, name=name, location=location, department_id=department or 0,
             responsible_username=responsible, schedule_hours=schedule))
     except ShuanError as exc:
-        status = status_of(exc)
-        if status in (401, 403) or status >= 500:
+        if is_error_page(exc):
             raise  # the error page (the service has audited the refusal once)
         form = await run_in_threadpool(lambda: sourcekit.register_form(
             platform, actor=user.principal, name=name, department=department, responsible=responsible,
             schedule=schedule_text))  # never the location
-        return render(request, "source_new.html", user=user, form=form, error=exc.user_message, status=status)
+        return render(request, "source_new.html", user=user, form=form, error=exc.user_message,
+                      status=status_of(exc))
     return RedirectResponse(f"{PREFIX}/sources/{view.id}", status_code=303)
 
 

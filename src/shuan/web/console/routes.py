@@ -90,6 +90,14 @@ def _stage_page(request: Request, stage: SessionStage) -> Response:
     return RedirectResponse(STAGE_PAGES[stage], status_code=303)
 
 
+def is_error_page(exc: ShuanError, *, pages: tuple[int, ...] = (401, 403)) -> bool:
+    """Whether a refusal of a form's POST is a page of its own (re-raised to `ConsoleRoute`) rather than a
+    one-line message above the form: a failure always, and the statuses in `pages` (by default no session
+    and a refused permission, which the service has audited once)."""
+    status = status_of(exc)
+    return status in pages or status >= 500
+
+
 def error_page(request: Request, exc: ShuanError) -> Response:
     status = status_of(exc)
     if status == 401:
@@ -272,10 +280,9 @@ async def table_review(request: Request, user: PostingUser, table_id: int) -> Re
             types=types, reason=reason))
         done = msg("console.review_done", table=review.table, column=review.column)
     except ShuanError as exc:
-        status = status_of(exc)
-        if status in (401, 403) or status >= 500:
+        if is_error_page(exc):
             raise  # a refused permission is the error page (the service has audited it once)
-        error = exc.user_message
+        status, error = status_of(exc), exc.user_message
     view = await run_in_threadpool(lambda: browse.table_detail(platform, actor=user.principal, table_id=table_id))
     return render(request, "table.html", user=user, view=view, done=done, error=error, revealed=None,
                   status=status)
@@ -294,10 +301,9 @@ async def table_reveal(request: Request, user: PostingUser, table_id: int) -> Re
         revealed = await run_in_threadpool(lambda: reveal_column(platform, actor=user.principal, table_id=table_id,
                                                                  column=column, reason=reason))
     except ShuanError as exc:
-        status = status_of(exc)
-        if status in (401, 403) or status >= 500:
+        if is_error_page(exc):
             raise  # the error page (the service has audited the refusal once)
-        error = exc.user_message
+        status, error = status_of(exc), exc.user_message
     view = await run_in_threadpool(lambda: browse.table_detail(platform, actor=user.principal, table_id=table_id))
     response = render(request, "table.html", user=user, view=view, done=None, error=error, revealed=revealed,
                       status=status)
