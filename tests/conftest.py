@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,36 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+PG_URL = os.environ.get("SHUAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def pg_schema(prefix: str) -> Iterator[str]:
+    """A scratch PostgreSQL schema for one test: yields a store URL scoped to it (search_path) and drops it
+    afterwards. Skips when the server is unreachable — except in CI, where that is a failure."""
+    from sqlalchemy import text
+
+    from shuan.store.db import open_store
+
+    schema = f"{prefix}_{os.getpid()}"
+    try:
+        admin = open_store(PG_URL, migrate=False)
+        with admin.engine.begin() as c:
+            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection problem means "no server"
+        if in_ci():
+            raise
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.engine.begin() as c:
+            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.close()
 
 
 TEST_ROOT_KEY = "3f1c9a0b7d2e4f6a8b1c3d5e7f90a2b4"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -24,36 +23,21 @@ from shuan.access.paths import resource_path
 from shuan.config import Settings
 from shuan.identity.principal import SYSTEM
 from shuan.platform import Platform, open_platform
-from shuan.store.db import alembic_config, open_store
+from shuan.store.db import alembic_config
 from tests.access.conftest import HJ, SFZ, STEWARD10, T0, USER10, USER30, build_world
-from tests.conftest import TEST_ROOT_KEY, in_ci
+from tests.conftest import TEST_ROOT_KEY, pg_schema
 
-PG_URL = os.environ.get("SHUAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ACCESS_TABLES = {"access_resources", "access_resource_departments", "access_grants", "access_version"}
 
 
 @pytest.fixture
 def pg_platform(tmp_path: Path) -> Iterator[Platform]:
-    schema = f"shuan_access_{os.getpid()}"
-    try:
-        admin = open_store(PG_URL, migrate=False)
-        with admin.engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection problem means "no server"
-        if in_ci():
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    sep = "&" if "?" in PG_URL else "?"
-    url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    p = open_platform(Settings(home=tmp_path, root_key=TEST_ROOT_KEY), url=url)
-    try:
-        yield p
-    finally:
-        p.close()
-        with admin.engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.close()
+    with pg_schema("shuan_access") as url:
+        p = open_platform(Settings(home=tmp_path, root_key=TEST_ROOT_KEY), url=url)
+        try:
+            yield p
+        finally:
+            p.close()
 
 
 @pytest.mark.integration

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from shuan.identity.stages import SessionStage
 from shuan.identity.tokens import create_token, resolve_token
 from shuan.platform import Platform, open_platform
 from shuan.store.db import Store, alembic_config, open_store
-from tests.conftest import TEST_ROOT_KEY, in_ci
+from tests.conftest import TEST_ROOT_KEY, pg_schema
 from tests.identity.conftest import World
 from tests.schema_helpers import schema_diffs
 
@@ -63,20 +62,7 @@ def test_down_and_up_again(tmp_path: Path) -> None:
 
 @pytest.fixture
 def pg_platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[Platform]:
-    url = os.environ.get("SHUAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    schema = f"shuan_identity_{os.getpid()}"
-    try:
-        admin = open_store(url, migrate=False)
-        with admin.engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
-        if in_ci():
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    sep = "&" if "?" in url else "?"
-    scoped = f"{url}{sep}options=-csearch_path%3D{schema}"
-    try:
+    with pg_schema("shuan_identity") as scoped:
         store = open_store(scoped, migrate=False)
         cfg = alembic_config(store.engine)
         command.upgrade(cfg, "0004")
@@ -87,10 +73,6 @@ def pg_platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[Platform]:
             yield platform
         finally:
             platform.close()
-    finally:
-        with admin.engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.close()
 
 
 @pytest.mark.integration

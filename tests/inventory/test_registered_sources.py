@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
 import threading
 import uuid
@@ -43,11 +42,10 @@ from shuan.inventory.sources import (
 from shuan.platform import Platform, open_platform
 from shuan.store.db import alembic_config, open_store
 from shuan.store.models import ScanRun, SourceRecord
-from tests.conftest import TEST_ROOT_KEY, in_ci
+from tests.conftest import PG_URL, TEST_ROOT_KEY, in_ci, pg_schema
 from tests.identity.conftest import Actor, World, fast_argon2, migrated_template, platform  # noqa: F401
 from tests.schema_helpers import schema_diffs
 
-PG_URL = os.environ.get("SHUAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SOURCE_TABLES = {"registered_sources", "source_copies"}
 
 
@@ -504,19 +502,7 @@ def test_postgresql_source_keeps_its_password_secret(city: City, pg_table: tuple
 
 @pytest.mark.integration
 def test_migration_on_postgresql() -> None:
-    schema = f"shuan_srcmig_{os.getpid()}"
-    try:
-        admin = open_store(PG_URL, migrate=False)
-        with admin.engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
-        if in_ci():
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    sep = "&" if "?" in PG_URL else "?"
-    scoped = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    try:
+    with pg_schema("shuan_srcmig") as scoped:
         platform = open_platform(Settings(root_key=TEST_ROOT_KEY), url=scoped)
         try:
             assert source_diffs(platform.store.engine) == []
@@ -526,7 +512,3 @@ def test_migration_on_postgresql() -> None:
             assert source_diffs(platform.store.engine) == []
         finally:
             platform.close()
-    finally:
-        with admin.engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.close()

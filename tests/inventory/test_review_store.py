@@ -3,13 +3,12 @@ and notification services run on PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from shuan.config import get_settings
 from shuan.identity.roles import Role
@@ -18,7 +17,7 @@ from shuan.inventory.persist import latest_inventory
 from shuan.inventory.review import column_history, review_column
 from shuan.platform import Platform, open_platform
 from shuan.store.db import Store, alembic_config, open_store
-from tests.conftest import in_ci
+from tests.conftest import pg_schema
 from tests.identity.conftest import World, fast_argon2  # noqa: F401
 from tests.inventory.reviewkit import companies, people, scan_source, source_id
 from tests.schema_helpers import schema_diffs
@@ -45,32 +44,17 @@ def test_models_match_the_migration_and_it_goes_down_and_up(tmp_path: Path) -> N
 
 @pytest.fixture
 def pg_platform(monkeypatch: pytest.MonkeyPatch, root_key: str) -> Iterator[Platform]:
-    url = os.environ.get("SHUAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    schema = f"shuan_review_{os.getpid()}"
-    try:
-        admin = open_store(url, migrate=False)
-        with admin.engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
-        if in_ci():
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    sep = "&" if "?" in url else "?"
-    scoped = f"{url}{sep}options=-csearch_path%3D{schema}"
-    monkeypatch.setenv("SHUAN_DATABASE_URL", scoped)
-    get_settings.cache_clear()
-    try:
-        platform = open_platform()
-        try:
-            yield platform
-        finally:
-            platform.close()
-    finally:
+    with pg_schema("shuan_review") as scoped:
+        monkeypatch.setenv("SHUAN_DATABASE_URL", scoped)
         get_settings.cache_clear()
-        with admin.engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.close()
+        try:
+            platform = open_platform()
+            try:
+                yield platform
+            finally:
+                platform.close()
+        finally:
+            get_settings.cache_clear()
 
 
 @pytest.mark.integration

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from shuan.discovery.registry import Registry
 from shuan.errors import StoreError
@@ -19,7 +18,7 @@ from shuan.inventory.persist import latest_inventory, save_scan
 from shuan.inventory.scan import ColumnReport, OtherGrade, ScanReport, TableReport
 from shuan.store.db import open_store
 from shuan.store.models import Grade, ScanRun, TableAsset
-from tests.conftest import in_ci
+from tests.conftest import pg_schema
 
 
 def report(n_tables: int = 2, dup: bool = False, scheme: Scheme | None = None) -> ScanReport:
@@ -90,27 +89,14 @@ def test_unopenable_store(tmp_path: Path) -> None:
 
 @pytest.mark.integration
 def test_postgresql_store() -> None:
-    url = os.environ.get("SHUAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    schema = f"shuan_store_{os.getpid()}"
-    try:
-        admin = open_store(url, migrate=False)
-        with admin.engine.begin() as c:
-            c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
-        if in_ci():
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    sep = "&" if "?" in url else "?"
-    store = open_store(f"{url}{sep}options=-csearch_path%3D{schema}")
-    try:
-        scan_id = save_scan(store, report())
-        assert [r.table.name for r in latest_inventory(store, scan_id)[0]] == ["t0", "t1"]
-        with pytest.raises(StoreError):
-            save_scan(store, report(dup=True))
-        with store.sessions() as s:
-            assert s.scalar(select(func.count()).select_from(ScanRun)) == 1
-    finally:
-        store.close()
-        with admin.engine.begin() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.close()
+    with pg_schema("shuan_store") as url:
+        store = open_store(url)
+        try:
+            scan_id = save_scan(store, report())
+            assert [r.table.name for r in latest_inventory(store, scan_id)[0]] == ["t0", "t1"]
+            with pytest.raises(StoreError):
+                save_scan(store, report(dup=True))
+            with store.sessions() as s:
+                assert s.scalar(select(func.count()).select_from(ScanRun)) == 1
+        finally:
+            store.close()
