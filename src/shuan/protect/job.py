@@ -12,7 +12,7 @@ Two steps:
    own operator instance bound to the scenario key, so pseudonyms, tokens and fakes agree across the
    tables of the run (and of any run under the same key).
 
-Outputs are atomic: files are written under temporary names (``.NAME.XXXX.part`` next to the target) and
+Outputs are atomic: files are written under temporary names (``.NAME.<random>.part`` next to the target) and
 tables under temporary names (``_shuan_tmp_…``); only `MaskOutput.commit` gives them their real names,
 all together at the end, and `MaskOutput.discard` removes whatever was written (before or after commit).
 A failed run therefore leaves no file or table that looks complete. `shuan.protect.service` commits in
