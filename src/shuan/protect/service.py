@@ -140,15 +140,6 @@ def read_key_file(path: Path) -> MaskingKey:
 # ------------------------------------------------------------------------------------------- plan
 
 
-def registry_for(settings: Settings, files: Sequence[Path]) -> Registry:
-    from shuan.discovery.registry import Registry
-
-    extra = list(files)
-    if settings.recognizers is not None and settings.recognizers not in extra:
-        extra.insert(0, settings.recognizers)
-    return Registry.default(extra)
-
-
 def request_profile(request: MaskRequest, registry: Registry) -> Profile:
     if request.rules_file is not None:
         return load_rules(request.rules_file, profile=request.profile, extra_types=registry.types())
@@ -160,6 +151,8 @@ def request_profile(request: MaskRequest, registry: Registry) -> Profile:
 
 
 def make_plan(request: MaskRequest, settings: Settings) -> MaskPlan:
+    from shuan.inventory.service import registry_for
+
     registry = registry_for(settings, request.recognizer_files)
     profile = request_profile(request, registry)
     return plan_masking(request.source, profile, registry, sample_rows=request.sample_rows or settings.sample_rows,
