@@ -117,6 +117,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config.invalid": ("配置无效：{field}：{reason}", "invalid configuration: {field}: {reason}"),
     "yaml.too_deep": ("嵌套层数过深", "nested too deeply"),
     "yaml.alias": ("{path} 使用了 YAML 锚点/别名（&/*），出于安全原因不支持", "{path} uses YAML anchors/aliases (&/*), which are refused for safety"),
+    "file.not_regular": ("不是普通文件（目录、设备或管道）", "not a regular file (a directory, device or pipe)"),
+    "file.too_large": ("文件过大（超过 {limit} 字节）", "file too large (over {limit} bytes)"),
     "file.not_utf8": ("{path} 不是 UTF-8 编码", "{path} is not UTF-8 encoded"),
     "store.revision": (
         "清单库 {url} 的结构版本 {revision} 未知（由更新版本的数安创建？）",

@@ -246,6 +246,17 @@ def test_root_key_file_must_be_private(tmp_path: Path) -> None:
         provider_from_settings(Settings(root_key_file=path)).root_key()
 
 
+@pytest.mark.parametrize(("case", "where"), [("a directory", "dir"), ("a device without end", "/dev/zero"),
+                                             ("too large", "big"), ("missing", "missing")])
+def test_root_key_file_that_is_not_a_small_regular_file(tmp_path: Path, case: str, where: str) -> None:
+    paths = {"dir": tmp_path, "/dev/zero": Path("/dev/zero"), "big": tmp_path / "big.key",
+             "missing": tmp_path / "nope.key"}
+    (tmp_path / "big.key").write_text("a" * 10_000)
+    with pytest.raises(ConfigError, match="根密钥文件") as exc:
+        provider_from_settings(Settings(root_key_file=paths[where])).root_key()
+    assert "\n" not in str(exc.value), case
+
+
 class FakeKms:
     name = "kms:test"
 

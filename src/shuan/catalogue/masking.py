@@ -75,8 +75,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "脱敏密钥文件 {path} 的权限为 {mode}，其他用户可读；请执行 chmod 600",
         "masking key file {path} has mode {mode} and is readable by others; run chmod 600",
     ),
-    "masking.reason_not_regular": ("不是普通文件（目录、设备或管道）", "not a regular file (a directory, device or pipe)"),
-    "masking.reason_too_large": ("文件过大（超过 {limit} 字节）", "file too large (over {limit} bytes)"),
     "masking.key_file_format": (
         "脱敏密钥文件 {path} 格式错误：应为 32–128 位十六进制（16–64 字节随机数）",
         "masking key file {path} is malformed: expected 32–128 hex digits (16–64 random bytes)",

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from shuan.errors import ConfigError
 from shuan.messages import msg
 from shuan.protect.operators import FAKE_KINDS, OPERATORS, Operator, create
-from shuan.protect.smallfile import read_small
+from shuan.smallfile import read_small
 from shuan.yamlsafe import decode, load
 
 if TYPE_CHECKING:

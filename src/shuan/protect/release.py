@@ -94,7 +94,7 @@ from shuan import yamlsafe
 from shuan.discovery.vocabulary import label as type_label
 from shuan.errors import ConfigError, TableError, UsageError
 from shuan.messages import msg, validation_reason
-from shuan.protect.smallfile import read_small
+from shuan.smallfile import read_small
 
 Action = Literal["pass", "warn", "refuse"]
 TARGETS = ("open", "share", "stats")

@@ -120,7 +120,7 @@ def scenario_key(platform: Platform, purpose: str) -> MaskingKey:
 
 def read_key_file(path: Path) -> MaskingKey:
     """A standalone masking key: 32–128 hex digits (16–64 bytes) in a file only its owner can read."""
-    from shuan.protect.smallfile import read_small
+    from shuan.smallfile import read_small
 
     try:
         raw = read_small(path, _KEY_FILE_LIMIT)  # a regular file: never /dev/zero or a FIFO

@@ -18,8 +18,10 @@ from typing import Protocol
 
 from shuan.config import Settings
 from shuan.errors import ConfigError
+from shuan.smallfile import read_small
 
 ROOT_KEY_BYTES = 16  # SM4 key size
+ROOT_FILE_LIMIT = 4096  # a key file is a line of hex or base64, not a stream
 
 
 class RootKeyProvider(Protocol):
@@ -61,9 +63,11 @@ class FileRootKey:
 
     def root_key(self) -> bytes:
         try:
+            text = read_small(self.path, ROOT_FILE_LIMIT).decode("ascii")  # never /dev/zero or a FIFO
             mode = self.path.stat().st_mode
-            text = self.path.read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
+            raise ConfigError("key.root_file", path=str(self.path), reason=exc.strerror or type(exc).__name__) from None
+        except UnicodeDecodeError as exc:
             raise ConfigError("key.root_file", path=str(self.path), reason=type(exc).__name__) from None
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise ConfigError("key.root_file_mode", path=str(self.path), mode=oct(mode & 0o777))

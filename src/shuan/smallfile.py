@@ -1,5 +1,5 @@
-"""Reading the small files an operator names on the command line (masking rules, key files, release
-policies): only a regular file, and only so many bytes. ``--key-file /dev/zero`` or a FIFO must give a
+"""Reading the small files an operator names (masking rules, key files, release policies, the root key
+file): only a regular file, and only so many bytes. ``--key-file /dev/zero`` or a FIFO must give a
 one-line error, not read without end (or block) until the process is killed."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ def read_small(path: Path, limit: int = CONFIG_LIMIT) -> bytes:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, msg("masking.reason_not_regular"), str(path))
+            raise OSError(errno.EINVAL, msg("file.not_regular"), str(path))
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise OSError(errno.EFBIG, msg("masking.reason_too_large", limit=f"{limit:,}"), str(path))
+        raise OSError(errno.EFBIG, msg("file.too_large", limit=f"{limit:,}"), str(path))
     return data
