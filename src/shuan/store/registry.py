@@ -12,6 +12,7 @@ def load_all_models() -> type[Base]:
     import shuan.identity.models
     import shuan.inventory.models
     import shuan.inventory.review_models
-    import shuan.protect.tracing_models  # noqa: F401
+    import shuan.protect.tracing_models
+    import shuan.sharing.models  # noqa: F401
 
     return Base
