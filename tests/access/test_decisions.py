@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
 
 from shuan.access import Subject, approve_grant, create_grant, decide, engine_for, revoke_grant
-from shuan.access.engine import Decision
+from shuan.access.engine import Decision, DecisionEngine
 from shuan.identity.principal import SYSTEM, Principal
 from shuan.platform import Platform
 from tests.access.conftest import (
@@ -239,3 +241,24 @@ def test_decision_type(shared_world: Platform, grants: dict[str, int]) -> None:
     assert isinstance(d, Decision)
     with pytest.raises(TypeError):  # `if decision:` would always pass; it must be `.allowed`
         bool(d)
+
+
+def test_a_decision_during_the_first_load_waits_for_it(world: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new engine's first load takes time; a decision asked meanwhile (another thread) must wait for it,
+    not answer from the still-empty register."""
+    engine = DecisionEngine(world.store)
+    original = DecisionEngine._load_resources
+    loading = threading.Event()
+
+    def slow_load(self: DecisionEngine, *args: object, **kwargs: object) -> None:
+        loading.set()
+        time.sleep(0.3)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DecisionEngine, "_load_resources", slow_load)
+    first = threading.Thread(target=engine.refresh)
+    first.start()
+    assert loading.wait(5)
+    answer = engine.decide(USER30, GG, "read", now=AT)  # public: allowed once the register is loaded
+    first.join()
+    assert answer.allowed, answer

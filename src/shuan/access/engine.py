@@ -476,7 +476,9 @@ class DecisionEngine:
     def ensure_fresh(self) -> None:
         """Load pending changes now if a check is due (call it before opening a session of your own:
         a refresh opens its own, and on SQLite a second transaction waits for the first)."""
-        if self._dirty or time.monotonic() - self._checked_at > self.check_interval:
+        # before the first load has finished (`_version` < 0) every caller waits for it: an empty register
+        # would refuse everything
+        if self._dirty or self._version < 0 or time.monotonic() - self._checked_at > self.check_interval:
             self._maybe_refresh()
 
     def cached_info(self, path: str) -> ResourceInfo | None:
@@ -502,7 +504,9 @@ class DecisionEngine:
     ) -> Decision:
         """May `principal` do `action` on `resource_path` for usage scenario `purpose` (None:
         ``business``), at `now`?"""
-        if self._dirty or time.monotonic() - self._checked_at > self.check_interval:
+        # before the first load has finished (`_version` < 0) every caller waits for it: an empty register
+        # would refuse everything
+        if self._dirty or self._version < 0 or time.monotonic() - self._checked_at > self.check_interval:
             self._maybe_refresh()
         if self._stale:
             return Decision(False, DENY_STALE, _str(resource_path), _str(action))
