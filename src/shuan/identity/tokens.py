@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from shuan.audit.events import Outcome
@@ -52,6 +52,8 @@ from shuan.identity.stages import STAGE_ERRORS, SessionStage, actor_session, nex
 from shuan.platform import Platform
 
 MAX_LIFETIME = timedelta(days=365)
+#: a token's `last_used_at` is kept to this precision (stamping every request would serialise its users)
+LAST_USED_RESOLUTION = timedelta(seconds=60)
 TOKEN_PREFIX = "shuan"  # noqa: S105 - a label, not a secret
 ALL_SCOPES = "*"
 _TOKEN_RE = re.compile(r"shuan_([0-9a-f]{12})_([A-Za-z0-9_-]{43})")
@@ -250,8 +252,10 @@ def resolve_token(platform: Platform, token: str, *, client: str | None = None, 
         _refuse(platform, anonymous(client), "", AuthError("identity.token_invalid"), now, "malformed")
     prefix, secret = found.group(1), found.group(2)
     error: ShuanError | None = None
-    with platform.store.transaction() as s:
-        row = s.scalar(select(ApiToken).where(ApiToken.prefix == prefix).with_for_update())
+    principal: Principal | None = None
+    stamp = False
+    with platform.store.sessions() as s:  # read-only: a token's use takes no lock (the data-service hot path)
+        row = s.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
         if row is None or not hmac.compare_digest(row.secret_hash, _digest(secret)):
             error, why, owner = AuthError("identity.token_invalid"), "unknown", None
         else:
@@ -277,12 +281,26 @@ def resolve_token(platform: Platform, token: str, *, client: str | None = None, 
                         error, why = AuthError("identity.token_admin_lifetime",
                                                hours=platform.settings.session_absolute_hours), "admin_lifetime"
             if error is None:
-                row.last_used_at = now
                 ref = f"{TOKEN_REF_PREFIX}{row.prefix}"
-                return principal_for(s, owner, client=client, session_id=ref, token_scopes=row.scopes)
+                principal = principal_for(s, owner, client=client, session_id=ref, token_scopes=row.scopes)
+                stamp = row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION
+    if principal is not None:
+        if stamp:
+            _stamp_last_used(platform, prefix, now)
+        return principal
     actor = anonymous(client) if owner is None else replace(bare_principal(owner, client=client),
                                                             session_id=f"{TOKEN_REF_PREFIX}{prefix}")
-    _refuse(platform, actor, _token_resource(prefix), error, now, why)
+    _refuse(platform, actor, _token_resource(prefix), error or AuthError("identity.token_invalid"), now, why)
+
+
+def _stamp_last_used(platform: Platform, prefix: str, now: datetime) -> None:
+    """Record a token's use, at most once per `LAST_USED_RESOLUTION` (a conditional update: concurrent
+    requests with the same token do not queue on its row, and a revocation is never overwritten)."""
+    threshold = now - LAST_USED_RESOLUTION
+    with platform.store.transaction() as s:
+        s.execute(update(ApiToken).where(ApiToken.prefix == prefix,
+                                         or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= threshold))
+                  .values(last_used_at=now))
 
 
 def _refuse(platform: Platform, actor: Principal, resource: str, error: ShuanError, now: datetime, why: str
