@@ -12,6 +12,7 @@ import pytest
 from shuan.crypto.sm3 import hmac_sm3
 from shuan.discovery import validators
 from shuan.errors import ConfigError, CryptoError
+from shuan.protect import operators
 from shuan.protect.operators import OPERATORS, MaskingKey, Operator, apply_frame, create, hmac_sm3_many
 
 KEY = MaskingKey(bytes(range(1, 33)), label="test")
@@ -180,6 +181,21 @@ def test_pseudonyms_of_many_repeated_values() -> None:
     out = op.apply(values)
     assert out.n_unique() == 5000
     assert out.head(5000).to_list() == out.tail(5000).to_list()
+
+
+@pytest.mark.parametrize(("name", "params"), [("pseudonym", {}), ("tokenize", {}),
+                                              ("fake", {"kind": "cn_resident_id"})])
+def test_small_answers_map_like_large_batches(name: str, params: dict[str, Any],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few rows (a data-service answer) go through a dictionary, a batch through hashes: same values."""
+    values = pl.Series("c", ["110101199003077578", None, "", "张三", "110101199003077578", LONG, "张三", None])
+    op = create(name, params).bind(KEY)
+    small = op.apply(values)
+    monkeypatch.setattr(operators, "SMALL_SERIES", 0)
+    large = op.apply(values)
+    assert small.dtype == large.dtype == pl.String and small.name == "c"
+    assert small.to_list() == large.to_list()
+    assert small[1] is None and small[2] == "" and small[0] == small[4] != values[0]
 
 
 def test_tokens_reverse_and_refuse_tampering() -> None:
