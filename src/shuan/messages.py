@@ -209,6 +209,7 @@ def _merge_fragments() -> None:
         console,
         console_account,
         console_admin,
+        console_protect,
         crypto,
         demo,
         identity,
@@ -222,7 +223,8 @@ def _merge_fragments() -> None:
     from shuan.catalogue import tracing as leak_tracing
 
     for fragment in (crypto, keys, identity, access, audit, api, reports, sources, review, console,
-                     console_account, console_admin, demo, release_check, masking, leak_tracing):
+                     console_account, console_admin, console_protect, demo, release_check, masking,
+                     leak_tracing):
         for key, texts in fragment.MESSAGES.items():
             if key in CATALOGUE:
                 raise RuntimeError(f"message key defined twice: {key}")

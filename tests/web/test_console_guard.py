@@ -16,7 +16,10 @@ from tests.web.consolekit import browser, console_login
 PUBLIC = {("GET", "/console/login"), ("POST", "/console/login")}
 #: open to every full session (their content depends on the roles)
 ANY_USER = {("GET", "/console/"), ("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa"),
-            ("GET", "/console/sources"), ("GET", "/console/notifications")}
+            ("GET", "/console/sources"), ("GET", "/console/notifications"),
+            ("GET", "/console/protect"), ("GET", "/console/protect/profiles"), ("GET", "/console/protect/release")}
+#: forms open to every full session (the release check of an uploaded file): POSTs need the CSRF token and a file
+ANY_USER_FORMS = {("POST", "/console/protect/release"), ("POST", "/console/protect/release/check")}
 #: open to every full session for the objects the user may see (the own department's sources, the own
 #: notifications): for an object that is not there, or not theirs, the refusal is the service's (404/403)
 ANY_USER_OBJECT = {("GET", "/console/sources/{source_id}"), ("GET", "/console/sources/{source_id}/progress"),
@@ -28,7 +31,9 @@ SELF_SERVICE = {("GET", "/console/account"), ("GET", "/console/account/password"
                 ("POST", "/console/account/totp")}
 PARAMS = {"table_id": "1", "source_id": "1", "notification_id": "1",
           # the administration pages refuse a 数据使用者 before they look the account, request or grant up
-          "username": "nobody.here", "grant_id": "1", "request_id": "1"}
+          "username": "nobody.here", "grant_id": "1", "request_id": "1",
+          # the protect pages refuse a 数据使用者 before they look the masking run or the extract up
+          "run_id": "0123456789abcdef", "extract_id": "1"}
 #: the administration pages (pages_admin.py): guarded, a 数据使用者 is refused with an audited denial
 ADMIN = {("GET", "/console/users"), ("GET", "/console/users/new"), ("POST", "/console/users"),
          ("GET", "/console/users/{username}"), ("POST", "/console/users/{username}/disable"),
@@ -78,7 +83,7 @@ def test_data_user_is_refused_on_the_guarded_pages(api: Api) -> None:
     client = browser(api)
     token = console_login(api, client, user)
     guarded = [(m, p) for m, p in console_routes()
-               if (m, p) not in PUBLIC | ANY_USER | ANY_USER_OBJECT | SELF_SERVICE]
+               if (m, p) not in PUBLIC | ANY_USER | ANY_USER_OBJECT | SELF_SERVICE | ANY_USER_FORMS]
     assert ("GET", "/console/audit") in guarded and ("POST", "/console/audit/verify") in guarded
     assert ADMIN <= set(guarded), ADMIN - set(guarded)
     for method, path in guarded:
@@ -95,3 +100,6 @@ def test_data_user_is_refused_on_the_guarded_pages(api: Api) -> None:
     for method, path in ANY_USER_OBJECT:  # nothing of that id exists here
         r = client.request(method, concrete(path), data={"csrf_token": token} if method == "POST" else None)
         assert r.status_code == 404 and 'role="alert"' in r.text, (method, path, r.status_code)
+    for method, path in ANY_USER_FORMS:  # the form without its file: a one-line error, nothing refused
+        r = client.post(path, data={"csrf_token": token})
+        assert r.status_code == 400 and 'role="alert"' in r.text, (method, path, r.status_code)

@@ -23,7 +23,8 @@ PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/login"), ("POST", "/
 LOGIN_STEPS = {("POST", "/api/v1/me/password"), ("POST", "/api/v1/me/totp"), ("POST", "/api/v1/me/totp/confirm"),
                ("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/logout")}
 PARAMS = {"username": "root.admin", "department_id": "1", "grant_id": "1", "role": "auditor",
-          "token_id": "0123456789ab", "request_id": "1", "source_id": "1", "table_id": "1"}
+          "token_id": "0123456789ab", "request_id": "1", "source_id": "1", "table_id": "1",
+          "run_id": "0123456789abcdef", "extract_id": "1"}
 
 
 def api_routes() -> list[tuple[str, str, RouteContext]]:
@@ -142,6 +143,13 @@ ADMIN_REQUESTS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("GET", "/api/v1/reviews?source_record_id=1"): None,
     ("POST", "/api/v1/tables/{table_id}/reveal"): {"column": "c", "reason": "x"},
     ("GET", "/api/v1/inventory/report"): None,
+    ("POST", "/api/v1/masking/runs"): {"source_id": 1, "profile": "dev_test", "purpose": "越权脱敏"},
+    ("GET", "/api/v1/masking/runs"): None,
+    ("GET", "/api/v1/masking/runs/{run_id}/download?file=x.csv"): None,
+    ("POST", "/api/v1/extracts"): {"source_id": 1, "recipient": "department:1", "purpose": "越权分发"},
+    ("GET", "/api/v1/extracts"): None,
+    ("GET", "/api/v1/extracts/{extract_id}/download"): None,
+    ("POST", "/api/v1/trace"): None,
 }
 
 

@@ -71,6 +71,8 @@ class MaskRequest:
     purpose: str = ""
     recognizer_files: Sequence[Path] = ()
     detected: Mapping[str, Sequence[DetectedColumn]] | None = None  # column types from a reviewed scan
+    resource: str | None = None  # the audit resource (``src:<name>`` of a registered source) instead of the location
+    extra: Mapping[str, Any] = field(default_factory=dict)  # more facts for the audit record (no values, no secrets)
 
 
 @dataclass
@@ -225,7 +227,7 @@ def mask_audited(platform: Platform, actor: Principal, request: MaskRequest, *, 
                  now: datetime | None = None) -> MaskOutcome:
     """Platform mode: check the role, plan, take the scenario key from the key ring, mask, then record
     ``masking.run`` and publish the output in one transaction (no record, no output)."""
-    resource = _resource(request.source)
+    resource = request.resource or _resource(request.source)
     if not actor.roles & MASK_ROLES:
         denied = PermissionDenied("masking.role_denied")
         record_refusal(platform, actor, ACTION, resource, denied, now=now)
@@ -233,7 +235,7 @@ def mask_audited(platform: Platform, actor: Principal, request: MaskRequest, *, 
     output: MaskOutput | None = None
     try:
         plan = make_plan(request, platform.settings)
-        resource = f"source:{plan.source}"
+        resource = request.resource or f"source:{plan.source}"
         key = None
         if plan.keyed_columns():
             key = scenario_key(platform, key_purpose(plan.profile.id, request.key_label))
@@ -243,7 +245,7 @@ def mask_audited(platform: Platform, actor: Principal, request: MaskRequest, *, 
         outcome = _outcome(plan, output, tables, key, audited=True)
         with platform.store.transaction() as session:
             platform.audit.record(session, Event(ACTION, actor, resource=resource, purpose=request.purpose,
-                                                 details=audit_details(outcome)), now=now)
+                                                 details={**audit_details(outcome), **request.extra}), now=now)
             output.commit()
     except BaseException as exc:
         if output is not None:
@@ -253,9 +255,237 @@ def mask_audited(platform: Platform, actor: Principal, request: MaskRequest, *, 
                            outcome=Outcome.DENIED if isinstance(exc, PermissionDenied) else Outcome.FAILURE,
                            details={"reason": exc.key, "message": exc.user_message[:500],
                                     "profile": request.profile,
-                                    "dest": output.display if output else _shown(request.dest)})
+                                    "dest": output.display if output else _shown(request.dest),
+                                    **request.extra})
         raise
     finally:
         if output is not None:
             _close(output)
     return outcome
+
+
+# ------------------------------------------------------------------- registered sources (REST and console)
+
+#: where the front ends put masked copies: $SHUAN_HOME/exports/masked/<run>/out/<table>.csv
+MASKED_DIR = ("exports", "masked")
+_RUN = re.compile(r"^[0-9a-f]{16}$")
+_OVERRIDE_FIELDS = ("types", "columns", "free_text", "untyped")
+DOWNLOAD_LIMIT = 256 << 20  # a masked file served through the front ends is read whole: bounded
+
+
+@dataclass(frozen=True)
+class MaskingRun:
+    """A ``masking.run`` event of the audit chain, as the front ends list it (no value of the data)."""
+
+    seq: int
+    at: str
+    actor: str
+    outcome: str
+    resource: str
+    purpose: str
+    run: str | None
+    source_id: int | None
+    department_id: int | None
+    profile: str | None
+    rows: int
+    values: int
+    files: tuple[str, ...]
+    reason: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["files"] = list(self.files)
+        return out
+
+
+def _refuse(platform: Platform, actor: Principal, resource: str, exc: ShuanError, *, action: str = ACTION,
+            now: datetime | None = None) -> None:
+    record_refusal(platform, actor, action, resource, exc, now=now,
+                   outcome=Outcome.DENIED if isinstance(exc, PermissionDenied) else Outcome.FAILURE)
+
+
+def _sees_all(actor: Principal) -> bool:
+    from shuan.identity.roles import Permission
+
+    return actor.can(Permission.GRANT_MANAGE) or actor.can(Permission.AUDIT_READ)
+
+
+def _overrides_file(overrides: Mapping[str, Any], profile: str, path: Path) -> Path:
+    """The rule overrides a front end sent, as a rules file of the run (kept beside its output)."""
+    import json
+
+    from shuan.errors import InvalidInput
+
+    unknown = [str(k) for k in overrides if k not in _OVERRIDE_FIELDS]
+    if unknown:
+        raise InvalidInput("protect.overrides_field", field="rules", name=unknown[0][:64],
+                           known="、".join(_OVERRIDE_FIELDS))
+    try:
+        text = json.dumps({"profile": profile, **overrides}, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("protect.overrides_invalid", field="rules", reason=str(exc)[:200]) from None
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def mask_registered(platform: Platform, actor: Principal, *, source_id: int, profile: str,
+                    overrides: Mapping[str, Any] | None = None, purpose: str = "", key_label: str | None = None,
+                    now: datetime | None = None) -> tuple[str, MaskOutcome]:
+    """Mask a registered source into a new run directory under the platform home; returns (run, outcome).
+
+    The role (`MASK_ROLES`) is checked before any lookup; then the source's department: a steward or
+    department security officer masks the own department's sources only (the security administrator any).
+    Bad input (unknown scenario, invalid overrides) is `InvalidInput`, never a configuration error."""
+    import shutil
+    from secrets import token_hex
+
+    from shuan.errors import Conflict, InvalidInput
+    from shuan.inventory import sources as registered
+    from shuan.protect.profiles import scenario_ids
+
+    where = f"source:{source_id}"
+    if not actor.roles & MASK_ROLES:
+        denied = PermissionDenied("masking.role_denied")
+        _refuse(platform, actor, where, denied, now=now)
+        raise denied
+    try:
+        with platform.store.sessions() as s:
+            row = registered._row(s, source_id)  # noqa: SLF001 - the service of the same platform
+            name, department, active = row.name, row.department_id, row.active
+            where = f"src:{name}"
+            if not registered.may_manage(actor, department):
+                raise PermissionDenied("sources.denied", department=department)
+            if not active:
+                raise Conflict("sources.inactive", name=name)
+            if profile not in scenario_ids():
+                raise InvalidInput("masking.profile_unknown", field="profile", profile=str(profile)[:64],
+                                   known="、".join(scenario_ids()))
+            location = registered._open(platform, s, row)  # noqa: SLF001 - decrypted in memory for this run
+    except ShuanError as exc:
+        _refuse(platform, actor, where, exc, now=now)
+        raise
+    run = token_hex(8)
+    run_dir = platform.settings.home.joinpath(*MASKED_DIR, run)
+    run_dir.mkdir(parents=True, mode=0o700)
+    extra = {"run": run, "registered_source": source_id, "department_id": department}
+    try:
+        rules = None
+        if overrides:
+            try:
+                rules = _overrides_file(overrides, profile, run_dir / "rules.json")
+            except ShuanError as exc:
+                _refuse(platform, actor, where, exc, now=now)
+                raise
+        request = MaskRequest(location, str(run_dir / "out"), profile, rules, "csv", purpose=purpose,
+                              key_label=key_label, resource=where, extra=extra)
+        try:
+            outcome = mask_audited(platform, actor, request, now=now)
+        except ConfigError as exc:
+            if exc.key.startswith("masking."):  # the request's rules or label, not the server's configuration
+                params = {**exc.params, "field": "rules"}
+                if "path" in params:
+                    params["path"] = "rules"  # the run's own file: not a path of the server to show
+                raise InvalidInput(exc.key, **params) from None
+            raise
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    return run, outcome
+
+
+def _run_of(row: Any) -> MaskingRun:
+    import json
+
+    try:
+        d = json.loads(row.details or "{}")
+    except ValueError:
+        d = {}
+    d = d if isinstance(d, dict) else {}
+
+    def num(key: str) -> int | None:
+        value = d.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    targets = d.get("targets") if isinstance(d.get("targets"), list) else []
+    return MaskingRun(int(row.seq), str(row.ts), str(row.actor), str(row.outcome), str(row.resource),
+                      str(row.purpose or ""), d.get("run") if isinstance(d.get("run"), str) else None,
+                      num("registered_source"), num("department_id"),
+                      d.get("profile") if isinstance(d.get("profile"), str) else None,
+                      num("rows") or 0, num("values") or 0,
+                      tuple(Path(str(t)).name for t in targets or ()),
+                      d.get("reason") if isinstance(d.get("reason"), str) else None)
+
+
+def _visible(actor: Principal, run: MaskingRun, actor_department: str) -> bool:
+    if _sees_all(actor):
+        return True
+    if run.department_id is not None:
+        return run.department_id == actor.department_id
+    return actor_department == str(actor.department_id)
+
+
+def list_masking_runs(platform: Platform, actor: Principal, *, limit: int = 100) -> list[MaskingRun]:
+    """The ``masking.run`` events the caller may see, newest first: the security administrator and the
+    auditor all of them; a steward or department security officer those of the own department."""
+    from sqlalchemy import select
+
+    from shuan.audit.models import AuditEventRow
+
+    if not (actor.roles & MASK_ROLES or _sees_all(actor)):
+        denied = PermissionDenied("protect.runs_denied")
+        _refuse(platform, actor, "masking:runs", denied, action="masking.list")
+        raise denied
+    limit = max(1, min(limit, 1000))
+    out: list[MaskingRun] = []
+    with platform.store.sessions() as s:
+        stmt = select(AuditEventRow).where(AuditEventRow.action == ACTION).order_by(AuditEventRow.seq.desc())
+        for row in s.scalars(stmt.limit(limit * 20)):
+            run = _run_of(row)
+            if _visible(actor, run, str(row.department_id)):
+                out.append(run)
+                if len(out) >= limit:
+                    break
+    return out
+
+
+def masked_file(platform: Platform, actor: Principal, run: str, name: str) -> bytes:
+    """One file of a run's masked output, for a download (audited ``masking.download``): a person who may
+    mask the source's department's data (the auditor does not handle data)."""
+    from sqlalchemy import select
+
+    from shuan.audit.models import AuditEventRow
+    from shuan.errors import InvalidInput, NotFound
+    from shuan.identity.roles import Permission
+
+    action, where = "masking.download", f"masking:{str(run)[:16]}"
+    try:
+        if not actor.roles & MASK_ROLES:
+            raise PermissionDenied("masking.role_denied")
+        if not _RUN.match(run) or not name or len(name) > 255 or "/" in name or "\\" in name or name.startswith("."):
+            raise NotFound("protect.run_not_found", run=str(run)[:16])
+        found: MaskingRun | None = None
+        with platform.store.sessions() as s:
+            stmt = select(AuditEventRow).where(AuditEventRow.action == ACTION, AuditEventRow.outcome == "success",
+                                               AuditEventRow.details.contains(f'"run":"{run}"'))
+            for row in s.scalars(stmt):
+                candidate = _run_of(row)
+                if candidate.run == run:
+                    found = candidate
+        if found is None or name not in found.files:
+            raise NotFound("protect.run_not_found", run=run)
+        if not (actor.can(Permission.GRANT_MANAGE) or found.department_id == actor.department_id):
+            raise PermissionDenied("sources.denied", department=found.department_id or "-")
+        path = platform.settings.home.joinpath(*MASKED_DIR, run, "out", name)
+        if not path.is_file():
+            raise NotFound("protect.run_not_found", run=run)
+        if path.stat().st_size > DOWNLOAD_LIMIT:
+            raise InvalidInput("protect.download_too_large", field="file", limit=DOWNLOAD_LIMIT)
+        content = path.read_bytes()
+        with platform.store.transaction() as s:
+            platform.audit.record(s, Event(action, actor, resource=found.resource, details={
+                "run": run, "file": name, "bytes": len(content), "source": found.source_id}))
+    except ShuanError as exc:
+        if not isinstance(exc, AuditError):
+            _refuse(platform, actor, where, exc, action=action)
+        raise
+    return content

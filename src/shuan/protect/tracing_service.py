@@ -42,7 +42,7 @@ from shuan.audit.events import Event
 from shuan.audit.guard import audited
 from shuan.clock import utcnow
 from shuan.crypto.sm3 import SM3
-from shuan.errors import InvalidInput, NotFound, PermissionDenied, UsageError
+from shuan.errors import Conflict, InvalidInput, NotFound, PermissionDenied, UsageError
 from shuan.identity.models import Department, User
 from shuan.identity.principal import Principal
 from shuan.identity.roles import Permission
@@ -216,16 +216,18 @@ def _candidates(s: Session) -> dict[str, Recipient]:
 # -- files -------------------------------------------------------------------------------------------------
 
 
-def _read(path: Path, *, table: str | None, every: bool) -> tuple[list[tuple[str, pl.DataFrame]], str]:
-    """The tables of one data file as frames (every table, or one: `table` or the only one)."""
+def _read(path: str | Path, *, table: str | None, every: bool,
+          files_only: bool = True) -> tuple[list[tuple[str, pl.DataFrame]], str]:
+    """The tables of one data file as frames (every table, or one: `table` or the only one); with
+    `files_only` False, of any source (a registered database or directory)."""
     from shuan.sources import open_source
     from shuan.sources.files import FileSource
 
-    if path.is_dir():
+    if files_only and Path(path).is_dir():
         raise UsageError("tracing.not_a_file", path=str(path))
     source = open_source(str(path))
     try:
-        if not isinstance(source, FileSource):
+        if files_only and not isinstance(source, FileSource):
             raise UsageError("tracing.not_a_file", path=source.display)
         names = source.tables()
         if table is not None:
@@ -323,25 +325,31 @@ def _unwritable_column(frame: pl.DataFrame, fmt: str) -> str | None:
 
 def deliver_extract(platform: Platform, actor: Principal, *, source: str | Path, recipient: str, purpose: str,
                     out: str | Path, table: str | None = None, keep: Collection[str] = (),
-                    overwrite: bool = False, now: datetime | None = None) -> ExtractView:
+                    overwrite: bool = False, now: datetime | None = None,
+                    registered: str | None = None) -> ExtractView:
     """Write a copy of `source` (one table) fingerprinted for `recipient` to `out`, and register it.
-    An existing `out` is replaced only with `overwrite` (never the source itself, nor a directory)."""
+    An existing `out` is replaced only with `overwrite` (never the source itself, nor a directory).
+    `registered`: the name of the registered source `source` is the (decrypted) location of — any kind
+    of source is then read, and the audit resource is ``src:<name>``, never the location."""
     when = now or utcnow()
     src, target = Path(source), Path(out)
     partial = target.parent / f".{target.name}.part"  # moved into place once the record has committed
     try:
-        with audited(platform, actor, ACTION_DELIVER, f"file:{src.name}") as s:
+        with audited(platform, actor, ACTION_DELIVER,
+                     f"src:{registered}" if registered else f"file:{src.name}") as s:
             _require_deliver(actor)
             purpose = check_text(purpose, "purpose", MAX_PURPOSE, required=True).strip()
             rcpt = resolve_recipient(s, recipient)
             fmt = OUTPUT_FORMATS.get(target.suffix.lower())
             if fmt is None:
                 raise UsageError("tracing.format", path=str(target))
-            if target.exists() and (target.is_dir() or (src.exists() and target.resolve() == src.resolve())):
+            if target.exists() and (target.is_dir() or (not registered and src.exists()
+                                                         and target.resolve() == src.resolve())):
                 raise UsageError("tracing.same_file", path=str(target))
             if (target.exists() or target.is_symlink()) and not overwrite:
                 raise UsageError("tracing.out_exists", path=str(target))
-            frames, display = _read(src, table=table, every=False)
+            frames, display = (_read(str(source), table=table, every=False, files_only=False) if registered
+                               else _read(src, table=table, every=False))
             if not frames or frames[0][1].height == 0:
                 raise InvalidInput("tracing.empty", path=display)
             name, frame = frames[0]
@@ -479,3 +487,124 @@ def describe(report: TraceReport) -> list[str]:
                          recipient=report.exact.recipient.display()))
     lines.append(msg("tracing.rule", candidates=max(1, r.candidates), threshold=format_p(r.threshold_log10)))
     return lines
+
+
+# -- registered sources and the register, for the front ends (REST and console) ------------------------------
+
+#: where the front ends put delivered copies: $SHUAN_HOME/exports/extracts/<SM3 of the file>/<name>
+EXTRACTS_DIR = ("exports", "extracts")
+WEB_FORMATS = ("csv", "xlsx")  # what a browser download hands over (Parquet stays with the CLI)
+DOWNLOAD_LIMIT = 256 << 20
+
+
+def _refuse(platform: Platform, actor: Principal, action: str, resource: str, exc: Exception) -> None:
+    from shuan.audit.events import Outcome
+    from shuan.audit.guard import record_refusal
+
+    record_refusal(platform, actor, action, resource, exc,
+                   outcome=Outcome.DENIED if isinstance(exc, PermissionDenied) else Outcome.FAILURE)
+
+
+def deliver_registered(platform: Platform, actor: Principal, *, source_id: int, recipient: str, purpose: str,
+                       fmt: str = "csv", table: str | None = None, keep: Collection[str] = (),
+                       now: datetime | None = None) -> ExtractView:
+    """A fingerprinted copy of one table of a registered source, written under the platform home
+    (`EXTRACTS_DIR`/<digest>/): the permission is checked before any lookup, then the source's
+    department (a steward or security officer delivers the own department's sources only)."""
+    import shutil
+    from secrets import token_hex
+
+    from shuan.inventory import sources as registered
+    from shuan.protect.job import safe_file_stem
+
+    where = f"source:{source_id}"
+    try:
+        _require_deliver(actor)
+        if fmt not in WEB_FORMATS:
+            raise InvalidInput("protect.extract_format", field="format", known="、".join(WEB_FORMATS))
+        with platform.store.sessions() as s:
+            row = registered._row(s, source_id)  # noqa: SLF001 - the service of the same platform
+            name, department, active = row.name, row.department_id, row.active
+            where = f"src:{name}"
+            if not registered.may_manage(actor, department):
+                raise PermissionDenied("sources.denied", department=department)
+            if not active:
+                raise Conflict("sources.inactive", name=name)
+            location = registered._open(platform, s, row)  # noqa: SLF001 - decrypted in memory only
+    except PermissionDenied as exc:
+        _refuse(platform, actor, ACTION_DELIVER, where, exc)
+        raise
+    except (InvalidInput, NotFound, Conflict) as exc:
+        _refuse(platform, actor, ACTION_DELIVER, where, exc)
+        raise
+    base = platform.settings.home.joinpath(*EXTRACTS_DIR)
+    staging = base / f".{token_hex(8)}"
+    staging.mkdir(parents=True, mode=0o700)
+    stem = safe_file_stem(f"{name}-{table}" if table else name)[:120] or "extract"
+    try:
+        view = deliver_extract(platform, actor, source=location, recipient=recipient, purpose=purpose,
+                               out=staging / f"{stem}.{fmt}", table=table, keep=keep, now=now, registered=name)
+        final = base / view.output_digest
+        if final.exists():  # the very same bytes were delivered before: one copy is enough
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return view
+
+
+def _reads_register(actor: Principal) -> bool:
+    return actor.can(Permission.GRANT_MANAGE) or actor.can(Permission.AUDIT_READ)
+
+
+def list_register(platform: Platform, actor: Principal, *, limit: int = 100) -> list[ExtractView]:
+    """The register, newest first: the security administrator and the auditor all of it; a steward or
+    department security officer the extracts their department provided. Others are refused (audited)."""
+    if not (_reads_register(actor) or actor.can(Permission.GRANT_MANAGE_DEPT)):
+        denied = PermissionDenied("protect.register_denied")
+        _refuse(platform, actor, "extract.list", "extracts", denied)
+        raise denied
+    with platform.store.sessions() as s:
+        stmt = select(Extract).order_by(Extract.id.desc())
+        if not _reads_register(actor):
+            stmt = stmt.where(Extract.provider_department_id == actor.department_id)
+        rows = s.scalars(stmt.limit(max(1, min(limit, 1000))))
+        return [_view(r) for r in rows]
+
+
+def extract_file(platform: Platform, actor: Principal, extract_id: int) -> tuple[ExtractView, bytes]:
+    """A delivered copy written by the front ends, for a download (audited ``extract.download``): the
+    security administrator, or a steward or security officer of the providing department. The bytes
+    are checked against the digest registered at delivery."""
+    action, where = "extract.download", f"extract:{extract_id}"
+    try:
+        if not (actor.can(Permission.GRANT_MANAGE) or actor.can(Permission.GRANT_MANAGE_DEPT)):
+            raise PermissionDenied("tracing.deliver_denied")
+        with platform.store.sessions() as s:
+            row = s.get(Extract, extract_id) if 0 < extract_id < 2**31 else None
+            if row is None:
+                raise NotFound("protect.extract_not_found", id=extract_id)
+            view = _view(row)
+            provider = row.provider_department_id
+        if not (actor.can(Permission.GRANT_MANAGE) or provider == actor.department_id):
+            raise PermissionDenied("sources.denied", department=provider or "-")
+        path = platform.settings.home.joinpath(*EXTRACTS_DIR, view.output_digest, view.output_name)
+        if len(view.output_digest) != 64 or "/" in view.output_name or not path.is_file():
+            raise NotFound("protect.extract_file_missing", id=extract_id)
+        if path.stat().st_size > DOWNLOAD_LIMIT:
+            raise InvalidInput("protect.download_too_large", field="file", limit=DOWNLOAD_LIMIT)
+        content = path.read_bytes()
+        h = SM3()
+        h.update(content)
+        if h.hexdigest() != view.output_digest:
+            raise Conflict("protect.extract_altered", id=extract_id)
+        with platform.store.transaction() as s:
+            platform.audit.record(s, Event(action, actor, resource=where, purpose=view.purpose, details={
+                "extract_id": view.id, "file": view.output_name, "bytes": len(content),
+                "recipient": view.recipient.label}))
+    except (PermissionDenied, NotFound, InvalidInput, Conflict) as exc:
+        _refuse(platform, actor, action, where, exc)
+        raise
+    return view, content

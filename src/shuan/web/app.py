@@ -21,7 +21,12 @@ from shuan.platform import Platform, open_platform
 from shuan.web import errors
 from shuan.web.api import PREFIX, api_router
 from shuan.web.console.routes import router as console_router
-from shuan.web.middleware import MAX_BODY_BYTES, BodyLimitMiddleware, SecurityHeadersMiddleware
+from shuan.web.middleware import (
+    MAX_BODY_BYTES,
+    UPLOAD_BODY_BYTES,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
 
 DESCRIPTION = f"""
 数安政务数据安全管理平台 REST 接口 / shuan REST API.
@@ -34,7 +39,8 @@ session id (X-Session header); cookies are not used.
 **错误 / errors** — `application/problem+json` (RFC 7807) with a stable `key` and a one-line `detail`
 (Chinese first; `SHUAN_LANG=en` for English). Refusals are audited.
 
-**限制 / limits** — request bodies up to {MAX_BODY_BYTES} bytes.
+**限制 / limits** — request bodies up to {MAX_BODY_BYTES} bytes; the file uploads of `/trace` and
+`/release-check` up to {UPLOAD_BODY_BYTES} bytes.
 """
 
 

@@ -11,6 +11,9 @@ from shuan.web.errors import SECURITY_HEADERS, problem
 
 #: the largest request body the API accepts (every request model is far smaller)
 MAX_BODY_BYTES = 1 << 20
+#: the routes that take a data file (leak tracing, the release check) accept up to this much
+UPLOAD_BODY_BYTES = 64 << 20
+UPLOAD_PATHS = frozenset({"/api/v1/trace", "/api/v1/release-check", "/console/protect/trace", "/console/protect/release"})
 
 #: the interactive docs run the vendored Swagger UI (the only page that runs script; no inline script)
 DOCS_CSP = (
@@ -34,25 +37,28 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over `limit` bytes with 413: at once when Content-Length says so, otherwise as soon
-    as the streamed body passes the limit (FastAPI re-raises the HTTPException to the handlers)."""
+    """Refuse bodies over `limit` bytes with 413 (`upload_limit` on the file-upload routes `UPLOAD_PATHS`):
+    at once when Content-Length says so, otherwise as soon as the streamed body passes the limit (FastAPI
+    re-raises the HTTPException to the handlers)."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES, upload_limit: int = UPLOAD_BODY_BYTES) -> None:
         self.app = app
-        self.limit = limit
+        self.default_limit = limit
+        self.upload_limit = max(limit, upload_limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload_limit if scope.get("path") in UPLOAD_PATHS else self.default_limit
         declared = Headers(scope=scope).get("content-length")
         if declared is not None:
             try:
-                too_large = int(declared) > self.limit
+                too_large = int(declared) > limit
             except ValueError:
                 too_large = False
             if too_large:
-                await self._refuse(scope, receive, send)
+                await self._refuse(scope, receive, send, limit)
                 return
         seen = 0
         started = False
@@ -62,8 +68,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge(self.limit)
+                if seen > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -77,10 +83,10 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(413, "api.body_too_large", msg("api.body_too_large", limit=self.limit),
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = problem(413, "api.body_too_large", msg("api.body_too_large", limit=limit),
                            headers={"Connection": "close"})
         await response(scope, receive, send)
 
