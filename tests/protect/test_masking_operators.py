@@ -3,6 +3,7 @@ one-line errors for bad parameters, keyed determinism, reversibility, fakes that
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from typing import Any
 
@@ -196,6 +197,21 @@ def test_small_answers_map_like_large_batches(name: str, params: dict[str, Any],
     assert small.dtype == large.dtype == pl.String and small.name == "c"
     assert small.to_list() == large.to_list()
     assert small[1] is None and small[2] == "" and small[0] == small[4] != values[0]
+
+
+@pytest.mark.parametrize("params", [{"first": 1, "last": 0}, {"first": 3, "last": 4}, {"first": 6, "last": 4},
+                                    {"first": 2, "last": 2, "min_masked": 0}, {"first": 3, "last": 4, "mask_length": 4},
+                                    {"first": 0, "last": 0, "mask_char": "＊"}])
+def test_keep_ends_of_a_small_answer_equals_the_batch(params: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few rows are masked value by value, a batch with one Polars expression: the same strings."""
+    rng = random.Random(7)
+    alphabet = "0123456789abcX张王李赵钱孙🙂"
+    values = [None, "", *("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 25))) for _ in range(200))]
+    op = create("keep_first_last", params)
+    small = op.apply(pl.Series("c", values))
+    monkeypatch.setattr(operators, "SMALL_SERIES", 0)
+    assert small.to_list() == op.apply(pl.Series("c", values)).to_list()
+    assert small.name == "c" and small.dtype == pl.String
 
 
 def test_tokens_reverse_and_refuse_tampering() -> None:
