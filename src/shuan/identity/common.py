@@ -258,14 +258,16 @@ def principal_for(
     client: str | None = None,
     session_id: str | None = None,
     token_scopes: Iterable[str] | None = None,
+    roles: frozenset[Role] | None = None,
 ) -> Principal:
-    """The Principal of a user as stored now (roles and department path are read fresh)."""
+    """The Principal of a user as stored now (roles and department path are read fresh; `roles`: the
+    user's roles the caller has just read in the same session)."""
     return Principal(
         user_id=user.id,
         username=user.username,
         department_id=user.department_id,
         department_path=department_path(s, user.department_id),
-        roles=roles_of(s, user.id),
+        roles=roles_of(s, user.id) if roles is None else roles,
         client=safe_text(client) if client else None,
         session_id=session_id,
         token_scopes=None if token_scopes is None else frozenset(token_scopes),

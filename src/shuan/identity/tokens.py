@@ -270,19 +270,20 @@ def resolve_token(platform: Platform, token: str, *, client: str | None = None, 
                 if error is None:
                     # a token is no way round the login steps: an owner whose password expired, or who
                     # now holds a role that needs TOTP without having enrolled, must finish them first
-                    stage = next_stage(owner, roles_of(s, owner.id), mfa_verified=True, settings=platform.settings,
-                                       now=now)
+                    roles = roles_of(s, owner.id)
+                    stage = next_stage(owner, roles, mfa_verified=True, settings=platform.settings, now=now)
                     if stage is not SessionStage.ACTIVE:
                         error, why = AuthError(STAGE_ERRORS[stage]), "stage"
                     elif row.expires_at - row.created_at > max_lifetime(
-                            platform.settings, permissions_of(roles_of(s, owner.id)), row.scopes):
+                            platform.settings, permissions_of(roles), row.scopes):
                         # a long-lived token whose owner has since gained an administrative role (or
                         # made before the limit existed) does not become a months-long admin credential
                         error, why = AuthError("identity.token_admin_lifetime",
                                                hours=platform.settings.session_absolute_hours), "admin_lifetime"
             if error is None:
                 ref = f"{TOKEN_REF_PREFIX}{row.prefix}"
-                principal = principal_for(s, owner, client=client, session_id=ref, token_scopes=row.scopes)
+                principal = principal_for(s, owner, client=client, session_id=ref, token_scopes=row.scopes,
+                                          roles=roles)
                 stamp = row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION
     if principal is not None:
         if stamp:
