@@ -217,6 +217,8 @@ def _merge_fragments() -> None:
         masking,
         reports,
         review,
+        sharing_catalog,
+        sharing_requests,
         sources,
     )
     from shuan.catalogue import release as release_check
@@ -224,7 +226,7 @@ def _merge_fragments() -> None:
 
     for fragment in (crypto, keys, identity, access, audit, api, reports, sources, review, console,
                      console_account, console_admin, console_protect, demo, release_check, masking,
-                     leak_tracing):
+                     leak_tracing, sharing_catalog, sharing_requests):
         for key, texts in fragment.MESSAGES.items():
             if key in CATALOGUE:
                 raise RuntimeError(f"message key defined twice: {key}")

@@ -11,6 +11,8 @@ import pyotp
 import pytest
 from sqlalchemy import func, select
 
+from shuan.access.models import AccessGrant
+from shuan.access.service import verify_grant_approval
 from shuan.cli.main import main
 from shuan.config import get_settings
 from shuan.demo.seed import DEPARTMENTS, SECADMIN, SHOWN_STEWARD, VENDOR, DemoCredentials, seed_city
@@ -22,6 +24,7 @@ from shuan.identity.stages import SessionStage
 from shuan.inventory.persist import latest_inventory
 from shuan.inventory.sources import RegisteredSource
 from shuan.platform import Platform
+from shuan.sharing.requests import verify_request
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +108,21 @@ def test_demo_console_prints_credentials(capsys: pytest.CaptureFixture[str], iso
     assert main(["demo", "--console", "--no-serve", "--reset"]) == 0
     out, _ = capsys.readouterr()
     assert "otpauth://" in out
+
+
+def test_seed_catalogues_the_tables_and_carries_a_request_through(platform: Platform,
+                                                                   seeded: DemoCredentials) -> None:
+    sharing = seeded.sharing
+    assert sharing is not None
+    assert sharing.entries >= len(DEPARTMENTS)  # every scanned table has a published entry
+    assert sharing.approved_request is not None and sharing.pending_request is not None
+    assert sharing.grants
+    verification = verify_request(platform, sharing.approved_request)
+    assert verification.valid, verification
+    with platform.store.sessions() as s:
+        rows = [s.get(AccessGrant, gid) for gid in sharing.grants]
+    assert all(r is not None and r.status == "active" for r in rows)
+    for row in rows:
+        assert row is not None
+        if row.authority_approved_by is not None:  # a 三级 grant carries the authority's signed approval
+            assert verify_grant_approval(platform, row.id)

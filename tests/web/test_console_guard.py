@@ -17,13 +17,18 @@ PUBLIC = {("GET", "/console/login"), ("POST", "/console/login")}
 #: open to every full session (their content depends on the roles)
 ANY_USER = {("GET", "/console/"), ("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa"),
             ("GET", "/console/sources"), ("GET", "/console/notifications"),
-            ("GET", "/console/protect"), ("GET", "/console/protect/profiles"), ("GET", "/console/protect/release")}
+            ("GET", "/console/protect"), ("GET", "/console/protect/profiles"), ("GET", "/console/protect/release"),
+            ("GET", "/console/catalog"), ("GET", "/console/share"), ("GET", "/console/share/new")}
 #: forms open to every full session (the release check of an uploaded file): POSTs need the CSRF token and a file
 ANY_USER_FORMS = {("POST", "/console/protect/release"), ("POST", "/console/protect/release/check")}
 #: open to every full session for the objects the user may see (the own department's sources, the own
 #: notifications): for an object that is not there, or not theirs, the refusal is the service's (404/403)
 ANY_USER_OBJECT = {("GET", "/console/sources/{source_id}"), ("GET", "/console/sources/{source_id}/progress"),
-                   ("POST", "/console/notifications/{notification_id}/read")}
+                   ("POST", "/console/notifications/{notification_id}/read"),
+                   ("GET", "/console/catalog/{entry_id}"),
+                   # share requests: submitting (no entry named: 404), a request, withdrawing and renewing one
+                   ("POST", "/console/share"), ("GET", "/console/share/{request_id}"),
+                   ("POST", "/console/share/{request_id}/withdraw"), ("POST", "/console/share/{request_id}/renew")}
 #: the own account (pages_account.py): open to every full session, and to a session still logging in at the
 #: step the page is for (PASSWORD: the password page; ENROLL: the TOTP page); POSTs need the CSRF token
 SELF_SERVICE = {("GET", "/console/account"), ("GET", "/console/account/password"),
@@ -33,7 +38,9 @@ PARAMS = {"table_id": "1", "source_id": "1", "notification_id": "1",
           # the administration pages refuse a 数据使用者 before they look the account, request or grant up
           "username": "nobody.here", "grant_id": "1", "request_id": "1",
           # the protect pages refuse a 数据使用者 before they look the masking run or the extract up
-          "run_id": "0123456789abcdef", "extract_id": "1"}
+          "run_id": "0123456789abcdef", "extract_id": "1",
+          # the catalogue's pages that change entries refuse a 数据使用者 before they look the entry up
+          "entry_id": "1"}
 #: the administration pages (pages_admin.py): guarded, a 数据使用者 is refused with an audited denial
 ADMIN = {("GET", "/console/users"), ("GET", "/console/users/new"), ("POST", "/console/users"),
          ("GET", "/console/users/{username}"), ("POST", "/console/users/{username}/disable"),
@@ -97,9 +104,9 @@ def test_data_user_is_refused_on_the_guarded_pages(api: Api) -> None:
     for method, path in SELF_SERVICE:  # a 数据使用者 has no TOTP: the enrolment page is theirs too
         if method == "GET":
             assert client.get(path).status_code == 200, path
-    for method, path in ANY_USER_OBJECT:  # nothing of that id exists here
-        r = client.request(method, concrete(path), data={"csrf_token": token} if method == "POST" else None)
-        assert r.status_code == 404 and 'role="alert"' in r.text, (method, path, r.status_code)
     for method, path in ANY_USER_FORMS:  # the form without its file: a one-line error, nothing refused
         r = client.post(path, data={"csrf_token": token})
         assert r.status_code == 400 and 'role="alert"' in r.text, (method, path, r.status_code)
+    for method, path in ANY_USER_OBJECT:  # nothing of that id exists here
+        r = client.request(method, concrete(path), data={"csrf_token": token} if method == "POST" else None)
+        assert r.status_code == 404 and 'role="alert"' in r.text, (method, path, r.status_code)

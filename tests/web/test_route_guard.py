@@ -24,7 +24,8 @@ LOGIN_STEPS = {("POST", "/api/v1/me/password"), ("POST", "/api/v1/me/totp"), ("P
                ("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/logout")}
 PARAMS = {"username": "root.admin", "department_id": "1", "grant_id": "1", "role": "auditor",
           "token_id": "0123456789ab", "request_id": "1", "source_id": "1", "table_id": "1",
-          "run_id": "0123456789abcdef", "extract_id": "1"}
+          "run_id": "0123456789abcdef", "extract_id": "1",
+          "entry_id": "1"}
 
 
 def api_routes() -> list[tuple[str, str, RouteContext]]:
@@ -143,6 +144,9 @@ ADMIN_REQUESTS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("GET", "/api/v1/reviews?source_record_id=1"): None,
     ("POST", "/api/v1/tables/{table_id}/reveal"): {"column": "c", "reason": "x"},
     ("GET", "/api/v1/inventory/report"): None,
+    ("POST", "/api/v1/share-requests/{request_id}/authority-check"): {"outcome": "pass", "signing_password": "x"},
+    ("POST", "/api/v1/share-requests/{request_id}/review"): {"outcome": "approve", "signing_password": "x"},
+    ("POST", "/api/v1/share-requests/{request_id}/revoke"): {"reasons": "用途已完成", "signing_password": "x"},
     ("POST", "/api/v1/masking/runs"): {"source_id": 1, "profile": "dev_test", "purpose": "越权脱敏"},
     ("GET", "/api/v1/masking/runs"): None,
     ("GET", "/api/v1/masking/runs/{run_id}/download?file=x.csv"): None,
@@ -150,6 +154,16 @@ ADMIN_REQUESTS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("GET", "/api/v1/extracts"): None,
     ("GET", "/api/v1/extracts/{extract_id}/download"): None,
     ("POST", "/api/v1/trace"): None,
+    ("POST", "/api/v1/catalog"): {"code": "YQ-1", "name": "越权编目", "category": ["人口"], "provider_code": "X-1",
+                                  "format": "database", "items": [{"name": "姓名", "type": "string", "column": "xm"}],
+                                  "resource_path": "src:公安", "share_type": "unconditional",
+                                  "share_method": "interface", "open_type": "none", "open_basis": "x",
+                                  "update_cycle": "daily"},
+    ("POST", "/api/v1/catalog/draft"): {"resource_path": "src:公安"},
+    ("GET", "/api/v1/catalog/check"): None,
+    ("PATCH", "/api/v1/catalog/{entry_id}"): {"name": "改名"},
+    ("POST", "/api/v1/catalog/{entry_id}/publish"): None,
+    ("POST", "/api/v1/catalog/{entry_id}/withdraw"): {"reason": "x"},
 }
 
 

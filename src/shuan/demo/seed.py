@@ -1,8 +1,9 @@
 """The demo city 泗河市 as a running platform: the data authority and its three administrators (三员),
 the departments that own the demo data set, a steward and a data user in each, a department security
-officer, a vendor, and every demo file and the SQLite database registered and scanned.
+officer, a vendor, and every demo file and the SQLite database registered and scanned; then every scanned
+table catalogued and one share request carried through the workflow (shuan.demo.sharing).
 
-The administrators' and one steward's first login is completed here, through the identity services
+The administrators', one steward's and one data user's (the requester, 医保局) first login is completed here, through the identity services
 (the one-time secret replaced by a random strong password, TOTP enrolled with a generated secret), so
 `shuan demo` can print ready-to-use credentials. The other accounts keep their one-time secrets (shown
 nowhere: a system administrator resets them from the console when wanted).
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from shuan.demo.dataset import CITY, ensure_demo
+from shuan.demo.sharing import SharingDemo, seed_sharing
 from shuan.identity.account import change_password
 from shuan.identity.bootstrap import bootstrap, needs_bootstrap
 from shuan.identity.common import now_or
@@ -60,6 +62,9 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
 
 #: the steward whose credentials are printed (公安局, responsible for 户籍人口)
 SHOWN_STEWARD = f"{DEPARTMENTS[0].code}.steward"
+#: the department whose data user asks 公安局 for 户籍人口 (and 市场监管局 for 企业登记, left pending)
+REQUESTER_DEPARTMENT = "ybj"
+PENDING_SOURCE = "企业登记"
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class DemoCredentials:
     departments: tuple[str, ...]
     usernames: tuple[str, ...]  # every account created
     scans: tuple[ScanView, ...] = ()
+    sharing: SharingDemo | None = None
 
     def account(self, username: str) -> DemoAccount:
         return next(a for a in self.accounts if a.username == username)
@@ -153,6 +159,7 @@ def seed_city(platform: Platform, folder: Path) -> DemoCredentials | None:
     usernames = [a.username for a in admins]
     departments: list[tuple[DemoDepartment, int]] = []
     stewards: dict[str, CreatedUser] = {}
+    analysts: dict[str, CreatedUser] = {}
     for dept in DEPARTMENTS:
         info = create_department(platform, actor=sysadmin, name=dept.name, parent_id=boot.department.id)
         departments.append((dept, info.id))
@@ -163,6 +170,7 @@ def seed_city(platform: Platform, folder: Path) -> DemoCredentials | None:
         analyst = _created(create_user(platform, actor=sysadmin, username=f"{dept.code}.analyst",
                                        display_name=f"{dept.name}数据使用者", department_id=info.id,
                                        roles=(Role.DATA_USER,)))
+        analysts[dept.code] = analyst
         usernames += [dept_steward.user.username, analyst.user.username]
     first_dept, first_id = departments[0]
     officer = _created(create_user(platform, actor=sysadmin, username=f"{first_dept.code}.officer",
@@ -179,7 +187,11 @@ def seed_city(platform: Platform, folder: Path) -> DemoCredentials | None:
     steward, steward_session = first_login(platform, role=Role.STEWARD, username=shown.user.username,
                                            display_name=shown.user.display_name, department=first_dept.name,
                                            one_time_secret=shown.one_time_secret)
-    logout(platform, session_id=steward_session)
+    requesting = next(dept for dept, _ in departments if dept.code == REQUESTER_DEPARTMENT)
+    _, requester_session = first_login(platform, role=Role.DATA_USER, username=analysts[requesting.code].user.username,
+                                       display_name=analysts[requesting.code].user.display_name,
+                                       department=requesting.name,
+                                       one_time_secret=analysts[requesting.code].one_time_secret)
 
     secadmin = _principal(platform, sec_session)
     scans: list[ScanView] = []
@@ -188,6 +200,12 @@ def seed_city(platform: Platform, folder: Path) -> DemoCredentials | None:
             view = register_source(platform, actor=secadmin, name=name, location=str((folder / filename).resolve()),
                                    department_id=dept_id, responsible_username=f"{dept.code}.steward")
             scans.append(scan_source(platform, actor=secadmin, source_id=view.id))
-    logout(platform, session_id=sec_session)
+    sources = [name for dept, _ in departments for name, _ in dept.sources]
+    sharing = seed_sharing(platform, authority=secadmin, authority_password=admins[1].password,
+                           provider=_principal(platform, steward_session), provider_password=steward.password,
+                           requester=_principal(platform, requester_session), sources=sources,
+                           provider_source=first_dept.sources[0][0], pending_source=PENDING_SOURCE)
+    for session_id in (steward_session, requester_session, sec_session):
+        logout(platform, session_id=session_id)
     return DemoCredentials(accounts=(*admins, steward), departments=tuple(d.name for d, _ in departments),
-                           usernames=tuple(usernames), scans=tuple(scans))
+                           usernames=tuple(usernames), scans=tuple(scans), sharing=sharing)

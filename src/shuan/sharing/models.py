@@ -110,6 +110,8 @@ class ShareRequest(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("catalog_entries.id", ondelete="RESTRICT"), index=True)
     requester_department_id: Mapped[int] = mapped_column(Integer, index=True)
+    # the requesting department's path (root first) when the request was made: the grants' subject
+    requester_department_path: Mapped[list[int]] = mapped_column(JSON)
     requester_user_id: Mapped[int | None] = mapped_column(Integer)
     requester_name: Mapped[str] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(Text)  # 用途

@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shuan.web.api import admin_requests, audit, auth, departments, grants, inventory, keys, me, protect, users
+from shuan.web.api import (
+    admin_requests,
+    audit,
+    auth,
+    catalog,
+    departments,
+    grants,
+    inventory,
+    keys,
+    me,
+    protect,
+    share_requests,
+    users,
+)
 from shuan.web.api.models import COMMON_RESPONSES
 
 PREFIX = "/api/v1"
 
+#: issue 5: masking, leak tracing and the release check; the sharing catalogue;
+#: share requests and their review
+AREAS = (auth, me, users, admin_requests, departments, grants, audit, keys, inventory, protect, catalog,
+         share_requests)
+
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX, responses=COMMON_RESPONSES)
-    for module in (auth, me, users, admin_requests, departments, grants, audit, keys, inventory, protect):
+    for module in AREAS:
         router.include_router(module.router)
     return router

@@ -338,7 +338,11 @@ def audit_verify(request: Request, user: PostingUser) -> Response:
 router.include_router(importlib.import_module("shuan.web.console.pages_sources").router)
 # the pages of administrators: accounts, dual-control requests, grants
 router.include_router(importlib.import_module("shuan.web.console.pages_admin").router)
-# masking, extracts and leak tracing, the release check (issue 5)
-router.include_router(importlib.import_module("shuan.web.console.pages_protect").router)
 # the own account: changing the password and enrolling TOTP (the steps of a first login), the account page
 router.include_router(importlib.import_module("shuan.web.console.pages_account").router)
+# masking, extracts and leak tracing, the release check (issue 5)
+router.include_router(importlib.import_module("shuan.web.console.pages_protect").router)
+# the sharing catalogue (issue 5)
+router.include_router(importlib.import_module("shuan.web.console.pages_catalog").router)
+# share requests and their review (issue 5)
+router.include_router(importlib.import_module("shuan.web.console.pages_share").router)

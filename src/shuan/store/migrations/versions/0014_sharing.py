@@ -64,6 +64,7 @@ def upgrade() -> None:
             "entry_id", sa.Integer, sa.ForeignKey("catalog_entries.id", ondelete="RESTRICT"), nullable=False
         ),
         sa.Column("requester_department_id", sa.Integer, nullable=False),
+        sa.Column("requester_department_path", sa.JSON, nullable=False),
         sa.Column("requester_user_id", sa.Integer, nullable=True),
         sa.Column("requester_name", sa.String(64), nullable=False),
         sa.Column("purpose", sa.Text, nullable=False),

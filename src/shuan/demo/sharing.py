@@ -1,0 +1,79 @@
+"""The demo city's sharing: every scanned table catalogued (政务信息资源目录, drafted from the inventory
+and published), one share request carried through the whole workflow (the data authority's signed
+compliance check, the provider's signed approval, the grants it made, the authority's signed approval
+of a 三级 grant) and one left waiting for the authority, so the console shows both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from shuan.access.paths import resource_path
+from shuan.access.service import approve_grant
+from shuan.identity.common import now_or
+from shuan.identity.principal import Principal
+from shuan.platform import Platform
+from shuan.sharing.catalog import (
+    EntryView,
+    create_entry,
+    draft_from_inventory,
+    publish_entry,
+    tables_to_catalogue,
+)
+from shuan.sharing.requests import authority_check, provider_review, submit
+
+#: the request carried through: 医保局 asks 公安局 for residents' identity items
+REQUEST_DAYS = 90
+REQUEST_PURPOSE = "医保参保人员身份核验"
+REQUEST_BASIS = "《中华人民共和国社会保险法》第五十七条、医疗保障经办服务相关规定"
+PENDING_PURPOSE = "定点医药机构主体资格核验"
+PENDING_BASIS = "《医疗保障基金使用监督管理条例》第十四条"
+
+
+@dataclass(frozen=True)
+class SharingDemo:
+    entries: int
+    approved_request: int | None
+    pending_request: int | None
+    grants: tuple[int, ...]
+
+
+def catalogue_sources(platform: Platform, actor: Principal, sources: list[str]) -> list[EntryView]:
+    """Draft every registered table of `sources` from the inventory, create and publish it."""
+    published: list[EntryView] = []
+    for name in sources:
+        for path in tables_to_catalogue(platform, actor, resource_path(name)):
+            entry = create_entry(platform, actor, draft_from_inventory(platform, actor, path))
+            published.append(publish_entry(platform, actor, entry.id))
+    return published
+
+
+def seed_sharing(platform: Platform, *, authority: Principal, authority_password: str, provider: Principal,
+                 provider_password: str, requester: Principal, sources: list[str], provider_source: str,
+                 pending_source: str) -> SharingDemo:
+    """Catalogue `sources`; `requester` asks for the entry of `provider_source` (carried through by
+    `authority` and `provider`, who sign with their passwords) and for that of `pending_source` (left
+    with the authority)."""
+    entries = catalogue_sources(platform, authority, sources)
+    by_source = {e.resource_path.split("/", 1)[0]: e for e in reversed(entries)}
+    until = now_or(None) + timedelta(days=REQUEST_DAYS)
+    wanted = by_source.get(resource_path(provider_source))
+    approved_id: int | None = None
+    grants: tuple[int, ...] = ()
+    if wanted is not None:
+        columns = [item["column"] for item in wanted.items[:3]]
+        request = submit(platform, requester, entry_id=wanted.id, purpose=REQUEST_PURPOSE, scenario="sharing",
+                         columns=columns, valid_until=until, legal_basis=REQUEST_BASIS)
+        authority_check(platform, authority, request.id, outcome="pass", signing_password=authority_password)
+        approved = provider_review(platform, provider, request.id, outcome="approve",
+                                   signing_password=provider_password)
+        for grant_id in approved.grants_awaiting_authority:
+            approve_grant(platform, authority, grant_id, signing_password=authority_password)
+        approved_id, grants = approved.id, approved.grant_ids
+    other = by_source.get(resource_path(pending_source))
+    pending_id: int | None = None
+    if other is not None:
+        pending_id = submit(platform, requester, entry_id=other.id, purpose=PENDING_PURPOSE, scenario="sharing",
+                            columns=None, valid_until=until, legal_basis=PENDING_BASIS).id
+    return SharingDemo(entries=len(entries), approved_request=approved_id, pending_request=pending_id,
+                       grants=grants)
