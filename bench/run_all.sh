@@ -44,6 +44,9 @@ step "masking: keep/mask operators and HMAC-SM3 pseudonyms per core, Presidio's 
 step "leak tracing: recipients named from 10% samples, false attributions in controls"
 "$PY" bench/tracing.py || status=1
 
+step "data-service gateway: p99 of a masked, filtered call against a bare FastAPI endpoint (same rows)"
+"$PY" bench/gateway.py || status=1
+
 step "security core: access decisions with 100k grants, pycasbin as baseline"
 "$PY" bench/access_decision.py || status=1
 

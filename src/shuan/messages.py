@@ -212,6 +212,7 @@ def _merge_fragments() -> None:
         console_protect,
         crypto,
         demo,
+        gateway,
         identity,
         keys,
         masking,
@@ -226,7 +227,7 @@ def _merge_fragments() -> None:
 
     for fragment in (crypto, keys, identity, access, audit, api, reports, sources, review, console,
                      console_account, console_admin, console_protect, demo, release_check, masking,
-                     leak_tracing, sharing_catalog, sharing_requests):
+                     leak_tracing, sharing_catalog, sharing_requests, gateway):
         for key, texts in fragment.MESSAGES.items():
             if key in CATALOGUE:
                 raise RuntimeError(f"message key defined twice: {key}")

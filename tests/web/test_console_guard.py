@@ -16,7 +16,7 @@ from tests.web.consolekit import browser, console_login
 PUBLIC = {("GET", "/console/login"), ("POST", "/console/login")}
 #: open to every full session (their content depends on the roles)
 ANY_USER = {("GET", "/console/"), ("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa"),
-            ("GET", "/console/sources"), ("GET", "/console/notifications"),
+            ("GET", "/console/sources"), ("GET", "/console/notifications"), ("GET", "/console/services"),
             ("GET", "/console/protect"), ("GET", "/console/protect/profiles"), ("GET", "/console/protect/release"),
             ("GET", "/console/catalog"), ("GET", "/console/share"), ("GET", "/console/share/new")}
 #: forms open to every full session (the release check of an uploaded file): POSTs need the CSRF token and a file
@@ -25,6 +25,7 @@ ANY_USER_FORMS = {("POST", "/console/protect/release"), ("POST", "/console/prote
 #: notifications): for an object that is not there, or not theirs, the refusal is the service's (404/403)
 ANY_USER_OBJECT = {("GET", "/console/sources/{source_id}"), ("GET", "/console/sources/{source_id}/progress"),
                    ("POST", "/console/notifications/{notification_id}/read"),
+                   ("GET", "/console/services/{service}"), ("POST", "/console/services/{service}/call"),
                    ("GET", "/console/catalog/{entry_id}"),
                    # share requests: submitting (no entry named: 404), a request, withdrawing and renewing one
                    ("POST", "/console/share"), ("GET", "/console/share/{request_id}"),
@@ -34,7 +35,7 @@ ANY_USER_OBJECT = {("GET", "/console/sources/{source_id}"), ("GET", "/console/so
 SELF_SERVICE = {("GET", "/console/account"), ("GET", "/console/account/password"),
                 ("POST", "/console/account/password"), ("GET", "/console/account/totp"),
                 ("POST", "/console/account/totp")}
-PARAMS = {"table_id": "1", "source_id": "1", "notification_id": "1",
+PARAMS = {"table_id": "1", "source_id": "1", "notification_id": "1", "service": "no-such-service",
           # the administration pages refuse a 数据使用者 before they look the account, request or grant up
           "username": "nobody.here", "grant_id": "1", "request_id": "1",
           # the protect pages refuse a 数据使用者 before they look the masking run or the extract up

@@ -24,7 +24,7 @@ LOGIN_STEPS = {("POST", "/api/v1/me/password"), ("POST", "/api/v1/me/totp"), ("P
                ("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/logout")}
 PARAMS = {"username": "root.admin", "department_id": "1", "grant_id": "1", "role": "auditor",
           "token_id": "0123456789ab", "request_id": "1", "source_id": "1", "table_id": "1",
-          "run_id": "0123456789abcdef", "extract_id": "1",
+          "run_id": "0123456789abcdef", "extract_id": "1", "name": "rk-lookup",
           "entry_id": "1"}
 
 
@@ -147,6 +147,12 @@ ADMIN_REQUESTS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("POST", "/api/v1/share-requests/{request_id}/authority-check"): {"outcome": "pass", "signing_password": "x"},
     ("POST", "/api/v1/share-requests/{request_id}/review"): {"outcome": "approve", "signing_password": "x"},
     ("POST", "/api/v1/share-requests/{request_id}/revoke"): {"reasons": "用途已完成", "signing_password": "x"},
+    ("POST", "/api/v1/services"): {"name": "yue-quan", "title": "越权发布", "source": "公安", "table": "t",
+                                   "columns": ["c"]},
+    ("PATCH", "/api/v1/services/{name}"): {"title": "改名"},
+    ("POST", "/api/v1/services/{name}/retire"): {"reason": "x"},
+    ("GET", "/api/v1/services/{name}/calls"): None,
+    ("GET", "/api/v1/services/report?from=2026-01-01T00:00:00%2B08:00&to=2026-02-01T00:00:00%2B08:00"): None,
     ("POST", "/api/v1/masking/runs"): {"source_id": 1, "profile": "dev_test", "purpose": "越权脱敏"},
     ("GET", "/api/v1/masking/runs"): None,
     ("GET", "/api/v1/masking/runs/{run_id}/download?file=x.csv"): None,

@@ -13,7 +13,7 @@ from shuan.errors import ShuanError
 from shuan.messages import msg
 
 #: command name -> module; a command's module (and what it needs) is imported only when it runs
-COMMANDS = {name: f"shuan.cli.{name}" for name in ("scan", "detect", "export", "recognizers", "schemes", "demo", "audit", "key", "init", "serve", "user", "dept", "token", "grant", "resource", "review", "report", "source", "mask", "catalog", "share")}
+COMMANDS = {name: f"shuan.cli.{name}" for name in ("scan", "detect", "export", "recognizers", "schemes", "demo", "audit", "key", "init", "serve", "user", "dept", "token", "grant", "resource", "review", "report", "source", "mask", "catalog", "share", "service")}
 COMMANDS["release-check"] = "shuan.cli.release"
 COMMANDS["trace"] = COMMANDS["extract"] = "shuan.cli.trace"  # leak tracing: `command`, `extract_command`
 

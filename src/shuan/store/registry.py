@@ -9,6 +9,7 @@ def load_all_models() -> type[Base]:
     import shuan.access.models
     import shuan.audit.models
     import shuan.crypto.keys.models
+    import shuan.gateway.models
     import shuan.identity.models
     import shuan.inventory.models
     import shuan.inventory.review_models

@@ -15,6 +15,7 @@ from shuan.web.api import (
     keys,
     me,
     protect,
+    services,
     share_requests,
     users,
 )
@@ -22,9 +23,9 @@ from shuan.web.api.models import COMMON_RESPONSES
 
 PREFIX = "/api/v1"
 
-#: issue 5: masking, leak tracing and the release check; the sharing catalogue;
+#: issue 5: masking, leak tracing and the release check; the data-service gateway; the sharing catalogue;
 #: share requests and their review
-AREAS = (auth, me, users, admin_requests, departments, grants, audit, keys, inventory, protect, catalog,
+AREAS = (auth, me, users, admin_requests, departments, grants, audit, keys, inventory, protect, services, catalog,
          share_requests)
 
 

@@ -342,6 +342,7 @@ router.include_router(importlib.import_module("shuan.web.console.pages_admin").r
 router.include_router(importlib.import_module("shuan.web.console.pages_account").router)
 # masking, extracts and leak tracing, the release check (issue 5)
 router.include_router(importlib.import_module("shuan.web.console.pages_protect").router)
+router.include_router(importlib.import_module("shuan.web.console.pages_services").router)
 # the sharing catalogue (issue 5)
 router.include_router(importlib.import_module("shuan.web.console.pages_catalog").router)
 # share requests and their review (issue 5)
