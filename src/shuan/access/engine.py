@@ -70,6 +70,7 @@ from shuan.access.rules import (
     check_row_filter,
     inside_owner,
 )
+from shuan.audit.guard import show
 from shuan.clock import utcnow
 from shuan.errors import InvalidInput
 from shuan.identity.principal import Principal
@@ -175,7 +176,7 @@ class Decision:
         action = ACTION_LABELS.get(self.action, (self.action, self.action))
         return msg(
             key,
-            resource=_show(self.resource),
+            resource=show(self.resource, 200),
             action=action[1] if language() == "en" else action[0],
             grant=self.grant_id if self.grant_id is not None else "-",
             level=msg(LEVEL_KEYS[self.level]) if self.level in LEVEL_KEYS else "-",
@@ -196,11 +197,6 @@ class Decision:
             "owner_department_id": self.owner_department_id,
             "explanation": self.explanation,
         }
-
-
-def _show(resource: object) -> str:
-    text = resource if isinstance(resource, str) else repr(resource)
-    return text if len(text) <= 200 else text[:199] + "…"
 
 
 class GrantEntry:

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shuan.access.paths import bad_field, name_problem
+from shuan.clock import utcnow
 
 ACTIONS: tuple[str, ...] = ("read", "export", "share", "manage")
 ACTION_LABELS: dict[str, tuple[str, str]] = {
@@ -88,6 +89,11 @@ def aware(when: datetime) -> datetime:
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
     return when.astimezone(UTC)
+
+
+def aware_now(now: datetime | None) -> datetime:
+    """`now` made UTC-aware (see `aware`), or the clock's time when the caller names none."""
+    return aware(now) if now is not None else utcnow()
 
 
 def inside_owner(owner: int, department_path: Sequence[int], *, subtree: bool = False) -> bool:

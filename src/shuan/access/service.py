@@ -44,10 +44,11 @@ with its sub-departments (`include_subdepartments`; off by default, least privil
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -71,6 +72,7 @@ from shuan.access.rules import (
     SUBJECT_KINDS,
     Condition,
     aware,
+    aware_now,
     check_action,
     check_actions,
     check_department_path,
@@ -86,21 +88,22 @@ from shuan.access.rules import (
 )
 from shuan.audit import guard
 from shuan.audit.events import Event, Outcome
+from shuan.audit.guard import show
 from shuan.clock import utcnow
 from shuan.crypto.keys.keyring import fingerprint
 from shuan.crypto.sm3 import sm3_hex
-from shuan.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied
+from shuan.errors import Conflict, NotFound, PermissionDenied
 from shuan.identity.principal import SYSTEM, Principal
 from shuan.identity.roles import Permission
-from shuan.identity.signing import active_key, sign_approval, signing_keys, verify_approval
+from shuan.identity.signing import active_key, sign_approval, verify_approval, verify_stored
 
 if TYPE_CHECKING:
     from shuan.platform import Platform
 
-T = TypeVar("T")
-
-_REFUSALS = (InvalidInput, PermissionDenied, NotFound, Conflict, AuthError)
 MAX_AUTHORISED = 1000
+#: the refusal parameters an access audit event may carry
+_SAFE_PARAMS = frozenset({"grant", "owner", "level", "department"})
+_audited = partial(guard.run_audited, safe_params=_SAFE_PARAMS)
 
 
 # -- values handed to front ends ---------------------------------------------------------------------
@@ -258,15 +261,6 @@ def engine_for(platform: Platform) -> DecisionEngine:
     return engine_for_store(platform.store)
 
 
-def _now(now: datetime | None) -> datetime:
-    return aware(now) if now is not None else utcnow()
-
-
-def _show(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 500 else text[:499] + "…"
-
-
 def _lock(session: Session) -> None:
     """Serialise access changes: lock the version row before reading the state a change depends on
     (PostgreSQL row lock; SQLite has one writer at a time anyway)."""
@@ -284,35 +278,7 @@ def _bump(session: Session) -> int:
     return int(session.scalar(select(AccessVersion.version).where(AccessVersion.id == 1)) or 0)
 
 
-def _audited(
-    platform: Platform,
-    actor: Principal,
-    action: str,
-    resource: object,
-    work: Callable[[], T],
-    *,
-    purpose: object = "",
-    details: dict[str, Any] | None = None,
-) -> T:
-    """Run `work`; on a refusal, record a denied/failure audit event (own transaction) and re-raise."""
-    try:
-        return work()
-    except _REFUSALS as err:
-        facts: dict[str, Any] = {"reason": err.key, **(details or {})}
-        if isinstance(err, InvalidInput):
-            facts["field"] = err.field
-            facts["why"] = err.reason_key
-        facts.update({k: v for k, v in err.params.items() if k in _SAFE_PARAMS and k not in facts})
-        outcome = Outcome.FAILURE if isinstance(err, InvalidInput | AuthError) else Outcome.DENIED
-        guard.record_refusal(platform, actor, action, _show(resource), err, outcome=outcome, details=facts,
-                             purpose=_show(purpose) if purpose else "")
-        raise
-
-
-_SAFE_PARAMS = frozenset({"grant", "owner", "level", "department"})
-
-
-def _state(session: Session, path: str) -> tuple[ResourceInfo | None, dict[str, AccessResource]]:
+def resource_state(session: Session, path: str) -> tuple[ResourceInfo | None, dict[str, AccessResource]]:
     """The register's view of `path` read in the caller's transaction: folded info and own rows."""
     ancestors = ancestors_of(path)
     rows = {r.path: r for r in session.scalars(select(AccessResource).where(AccessResource.path.in_(ancestors)))}
@@ -339,10 +305,10 @@ def _state(session: Session, path: str) -> tuple[ResourceInfo | None, dict[str, 
 
 
 def _resource_view(session: Session, path: str) -> ResourceView:
-    info, rows = _state(session, path)
+    info, rows = resource_state(session, path)
     row = rows.get(path)
     if row is None or info is None:
-        raise NotFound("access.resource_unknown", resource=_show(path))
+        raise NotFound("access.resource_unknown", resource=show(path))
     own = sorted(
         int(d)
         for d in session.scalars(
@@ -365,7 +331,7 @@ def _is_system(actor: Principal) -> bool:
     return actor == SYSTEM
 
 
-def _is_authority(actor: Principal) -> bool:
+def is_authority(actor: Principal) -> bool:
     return actor.can(Permission.GRANT_APPROVE_AUTHORITY) and len(actor.department_path) == 1
 
 
@@ -376,7 +342,7 @@ def _check_manage(actor: Principal, owner: int, resource: str) -> None:
     if actor.can(Permission.GRANT_MANAGE_DEPT):
         if actor.department_id is not None and actor.department_id == owner:
             return
-        raise PermissionDenied("access.not_owner_department", resource=_show(resource), owner=owner)
+        raise PermissionDenied("access.not_owner_department", resource=show(resource), owner=owner)
     raise PermissionDenied("access.no_grant_permission")
 
 
@@ -397,8 +363,8 @@ def _check_subject(subject: object) -> Subject:
 def _subject_text(subject: object) -> str:
     if isinstance(subject, Subject):
         tail = "+" if subject.include_subdepartments else ""
-        return f"{subject.kind}:{_show(subject.id)}{tail}"
-    return _show(subject)
+        return f"{subject.kind}:{show(subject.id)}{tail}"
+    return show(subject)
 
 
 # -- the resource register ---------------------------------------------------------------------------
@@ -419,7 +385,7 @@ def register_resource(
     match when given); `level` may be left out under a registered ancestor with a grade (the column
     or table inherits). Registering the same path again with the same values returns it unchanged.
     """
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> ResourceView:
         rp = parse(path)
@@ -430,7 +396,7 @@ def register_resource(
                 raise PermissionDenied("access.no_resource_permission")
         with platform.store.transaction() as session:
             _lock(session)
-            info, rows = _state(session, rp.path)
+            info, rows = resource_state(session, rp.path)
             existing = rows.get(rp.path)
             inherited = None if info is None else info.owner_department_id
             if owner is None:
@@ -504,14 +470,14 @@ def set_resource_level(
     platform: Platform, actor: Principal, path: str, level: int | None, *, now: datetime | None = None
 ) -> ResourceView:
     """Change a registered resource's grade (None: inherit). Lowering needs SYSTEM or GRANT_MANAGE."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> ResourceView:
         rp = parse(path)
         grade = check_level(level, optional=True)
         with platform.store.transaction() as session:
             _lock(session)
-            before, rows = _state(session, rp.path)
+            before, rows = resource_state(session, rp.path)
             row = rows.get(rp.path)
             if row is None or before is None:
                 raise NotFound("access.resource_unknown", resource=rp.path)
@@ -522,7 +488,7 @@ def set_resource_level(
             old = row.level
             row.level = grade
             session.flush()
-            after, _ = _state(session, rp.path)
+            after, _ = resource_state(session, rp.path)
             lowered = (grade or 0) < (old or 0) or (after is not None and after.level < before.level)
             if lowered and not privileged:
                 raise PermissionDenied("access.lower_level", resource=rp.path)
@@ -542,14 +508,14 @@ def set_resource_level(
         notify_changed(platform.store)
         return view
 
-    return _audited(platform, actor, "resource.level", path, work, details={"to": _show(level)})
+    return _audited(platform, actor, "resource.level", path, work, details={"to": show(level)})
 
 
 def set_resource_public(
     platform: Platform, actor: Principal, path: str, public: bool, *, now: datetime | None = None
 ) -> ResourceView:
     """Open a 一级 resource to every signed-in user for reading (or close it). 二级/三级: refused."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> ResourceView:
         rp = parse(path)
@@ -557,7 +523,7 @@ def set_resource_public(
             raise bad_field("public", "access.reason_bool")
         with platform.store.transaction() as session:
             _lock(session)
-            info, rows = _state(session, rp.path)
+            info, rows = resource_state(session, rp.path)
             row = rows.get(rp.path)
             if row is None or info is None:
                 raise NotFound("access.resource_unknown", resource=rp.path)
@@ -577,7 +543,7 @@ def set_resource_public(
         notify_changed(platform.store)
         return view
 
-    return _audited(platform, actor, "resource.public", path, work, details={"public": _show(public)})
+    return _audited(platform, actor, "resource.public", path, work, details={"public": show(public)})
 
 
 def set_authorised_departments(
@@ -589,7 +555,7 @@ def set_authorised_departments(
     now: datetime | None = None,
 ) -> ResourceView:
     """Replace the list of departments that may receive this 二级 resource outside its owner."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> ResourceView:
         rp = parse(path)
@@ -598,11 +564,11 @@ def set_authorised_departments(
         ids = sorted({check_id(d, "department_ids") for d in department_ids})
         if len(ids) > MAX_AUTHORISED:
             raise bad_field("department_ids", "access.reason_department_path")
-        if not (actor.can(Permission.GRANT_MANAGE) or _is_authority(actor)):
+        if not (actor.can(Permission.GRANT_MANAGE) or is_authority(actor)):
             raise PermissionDenied("access.authorise_permission")
         with platform.store.transaction() as session:
             _lock(session)
-            _, rows = _state(session, rp.path)
+            _, rows = resource_state(session, rp.path)
             row = rows.get(rp.path)
             if row is None:
                 raise NotFound("access.resource_unknown", resource=rp.path)
@@ -655,7 +621,7 @@ def create_grant(
     (default now) until `valid_until`. A 三级 grant outside the owning department is refused unless
     `await_authority` is set; it is then created awaiting the data authority's approval
     (`approve_grant`) and allows nothing until approved."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> GrantView:
         if not (actor.can(Permission.GRANT_MANAGE) or actor.can(Permission.GRANT_MANAGE_DEPT)):
@@ -678,7 +644,7 @@ def create_grant(
             raise PermissionDenied("access.self_grant")
         with platform.store.transaction() as session:
             _lock(session)
-            info, rows = _state(session, rp.path)
+            info, rows = resource_state(session, rp.path)
             if info is None or rp.path not in rows:  # grants name registered resources only
                 raise NotFound("access.resource_unknown", resource=rp.path)
             _check_manage(actor, info.owner_department_id, rp.path)
@@ -792,11 +758,11 @@ def approve_grant(
     approver's lockout, see shuan.identity.signing). The signature is verified against the
     approver's key inside the committing transaction, after the grant is read again: if the grant
     changed in between, the approval is refused (Conflict) and nothing is recorded as approved."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> GrantView:
         gid = check_id(grant_id, "grant_id")
-        if not _is_authority(approver):
+        if not is_authority(approver):
             raise PermissionDenied("access.not_authority")
         if not isinstance(signing_password, str) or not signing_password:
             raise bad_field("signing_password", "access.reason_empty")
@@ -850,7 +816,7 @@ def approve_grant(
         notify_changed(platform.store)
         return view
 
-    return _audited(platform, approver, "grant.approve", f"grant:{_show(grant_id)}", work)
+    return _audited(platform, approver, "grant.approve", f"grant:{show(grant_id)}", work)
 
 
 def _approval_check(platform: Platform, gid: int) -> ApprovalCheck:
@@ -872,14 +838,8 @@ def _approval_check(platform: Platform, gid: int) -> ApprovalCheck:
             payload = grant_document(row, approver=signer, approved_at=approved_at)
     valid = False
     if payload is not None and signer is not None and signature_hex is not None:
-        try:
-            signature = bytes.fromhex(signature_hex)
-            keys = signing_keys(platform, username=signer)
-        except (ValueError, NotFound, InvalidInput):
-            keys, signature = [], b""
-        for key in keys:
-            if key.id == key_id and key.user_id == approver_id and fingerprint(key.public_key) == stored_print:
-                valid = verify_approval(key.public_key, payload, signature)
+        valid = verify_stored(platform, signer=signer, key_id=key_id, user_id=approver_id,
+                              key_fingerprint=stored_print, payload=payload, signature_hex=signature_hex)
     return ApprovalCheck(
         grant_id=gid,
         approved=approver_id is not None,
@@ -917,7 +877,7 @@ def revoke_grant(
     now: datetime | None = None,
 ) -> GrantView:
     """Revoke a grant (from now on it never allows)."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> GrantView:
         gid = check_id(grant_id, "grant_id")
@@ -929,7 +889,7 @@ def revoke_grant(
             row = session.get(AccessGrant, gid)
             if row is None:
                 raise NotFound("access.grant_unknown", grant=gid)
-            info, _ = _state(session, row.resource_path)
+            info, _ = resource_state(session, row.resource_path)
             if info is None:
                 if not actor.can(Permission.GRANT_MANAGE):
                     raise PermissionDenied("access.no_grant_permission")
@@ -956,7 +916,7 @@ def revoke_grant(
         notify_changed(platform.store)
         return view
 
-    return _audited(platform, actor, "grant.revoke", f"grant:{_show(grant_id)}", work)
+    return _audited(platform, actor, "grant.revoke", f"grant:{show(grant_id)}", work)
 
 
 def _visible(actor: Principal, row: AccessGrant, engine: DecisionEngine) -> bool:
@@ -1059,11 +1019,11 @@ def _decision_event(
         action=action,
         actor=actor,
         outcome=Outcome.SUCCESS if decision.allowed else Outcome.DENIED,
-        resource=_show(decision.resource),
-        purpose=_show(purpose) if purpose else "",
+        resource=show(decision.resource),
+        purpose=show(purpose) if purpose else "",
         details={
-            "action": _show(decision.action),
-            "scenario": DEFAULT_SCENARIO if purpose is None else _show(purpose),
+            "action": show(decision.action),
+            "scenario": DEFAULT_SCENARIO if purpose is None else show(purpose),
             "rule": decision.rule,
             "detail": decision.detail,
             "grant": decision.grant_id,

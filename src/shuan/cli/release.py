@@ -24,7 +24,7 @@ from shuan.cli import output
 from shuan.config import get_settings
 from shuan.errors import UsageError
 from shuan.messages import msg
-from shuan.protect.release import TARGETS, ReleaseReport, action_label
+from shuan.protect.release import TARGETS, ReleaseReport, action_label, suggestion_text
 from shuan.protect.release_service import ReleaseRequest
 
 EXIT_CODES = {"pass": 0, "warn": 10, "refuse": 11}
@@ -126,23 +126,8 @@ def render(report: ReleaseReport) -> None:
     r = report.risk
     out.print(msg("release.risk", pmax=f"{r.prosecutor_max:.4f}", pavg=f"{r.prosecutor_avg:.4f}",
                   jmax=f"{r.journalist_max:.4f}", marketer=f"{r.marketer:.4f}"), markup=False)
-    out.print(_suggestion(report), markup=False)
+    out.print(suggestion_text(report), markup=False)
     for w in report.warnings:
         output.info(w)
     out.print(msg("release.verdict", verdict=action_label(report.verdict), target=report.target_label),
               style=colors[report.verdict], markup=False)
-
-
-def _suggestion(report: ReleaseReport) -> str:
-    s = report.suggestion
-    rows = report.rows
-    if not s.reachable:
-        return msg("release.suggest_unreachable", k=s.target_k)
-    if s.suppress_rows == 0:
-        return msg("release.suggest_none", k=s.target_k)
-    if not s.generalise:
-        return msg("release.suggest_suppress", rows=s.suppress_rows, ratio=_ratio(s.suppress_ratio), k=s.target_k)
-    steps = "，".join(msg("release.suggest_step", column=g.column, to=g.to, k=g.k) for g in s.generalise)
-    left = s.then_suppress_rows
-    return msg("release.suggest_generalise", steps=steps, rows=left, ratio=_ratio(left / rows if rows else 0.0),
-               k=s.target_k)

@@ -52,7 +52,7 @@ from shuan.access.paths import bad_field, resource_path
 from shuan.access.rules import SCENARIOS, Condition, check_scenario
 from shuan.access.service import engine_for
 from shuan.audit.events import Event, Outcome
-from shuan.audit.guard import audited
+from shuan.audit.guard import audited, show
 from shuan.audit.models import AuditEventRow
 from shuan.clock import utcnow
 from shuan.errors import (
@@ -323,11 +323,6 @@ def _now(now: datetime | None) -> datetime:
     return now if now is not None else utcnow()
 
 
-def _show(value: object, limit: int = 200) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _may_manage(actor: Principal, department_id: int) -> bool:
     if actor == SYSTEM or actor.can(Permission.GRANT_MANAGE):
         return True
@@ -376,7 +371,7 @@ def _row(s: Session, name: object, *, lock: bool = False) -> DataService:
         stmt = select(DataService).where(DataService.name == name)
         row = s.scalar(stmt.with_for_update() if lock else stmt)
     if row is None:
-        raise NotFound("gateway.not_found", name=_show(name, 64))
+        raise NotFound("gateway.not_found", name=show(name, 64))
     return row
 
 
@@ -451,7 +446,7 @@ def _check_columns(value: object, table_columns: Sequence[str]) -> list[str]:
     out: list[str] = []
     for c in value:
         if not isinstance(c, str) or c not in table_columns:
-            raise bad_field("columns", "gateway.reason_unknown_column", column=_show(c, 64))
+            raise bad_field("columns", "gateway.reason_unknown_column", column=show(c, 64))
         if c in out:
             raise bad_field("columns", "gateway.reason_duplicate")
         out.append(c)
@@ -468,7 +463,7 @@ def _check_types(value: object, columns: Sequence[str], found: Mapping[str, list
 
         for col, types in value.items():
             if col not in columns:
-                raise bad_field("column_types", "gateway.reason_unknown_column", column=_show(col, 64))
+                raise bad_field("column_types", "gateway.reason_unknown_column", column=show(col, 64))
             if isinstance(types, str):
                 types = [types]
             if not isinstance(types, Sequence) or any(not isinstance(t, str) or t not in KNOWN_TYPES for t in types):
@@ -506,14 +501,14 @@ def _check_fields(spec: object, allowed: frozenset[str]) -> Mapping[str, Any]:
         raise bad_field("spec", "gateway.reason_mapping")
     unknown = sorted(str(k) for k in spec if k not in allowed)
     if unknown:
-        raise bad_field(_show(unknown[0], 40), "gateway.reason_unknown_field")
+        raise bad_field(show(unknown[0], 40), "gateway.reason_unknown_field")
     return spec
 
 
 def _source_row(s: Session, name: object) -> RegisteredSource:
     row = s.scalar(select(RegisteredSource).where(RegisteredSource.name == name)) if isinstance(name, str) else None
     if row is None:
-        raise NotFound("gateway.source_not_found", source=_show(name, 64))
+        raise NotFound("gateway.source_not_found", source=show(name, 64))
     return row
 
 
@@ -531,7 +526,7 @@ def publish_service(platform: Platform, actor: Principal, spec: Mapping[str, Any
     """Publish a data service from its specification (see the module doc of shuan.gateway.params and
     docs/design.md for the fields)."""
     when = _now(now)
-    shown = _show(spec.get("name"), 64) if isinstance(spec, Mapping) else "-"
+    shown = show(spec.get("name"), 64) if isinstance(spec, Mapping) else "-"
     with audited(platform, actor, ACTION_PUBLISH, f"service:{shown}") as s:
         _require_manager(actor)
         spec = _check_fields(spec, _SPEC_FIELDS)
@@ -583,7 +578,7 @@ def update_service(platform: Platform, actor: Principal, name: str, changes: Map
                    now: datetime | None = None) -> ServiceView:
     """Change an active service's description, columns, parameters, scenario or limits (version + 1)."""
     when = _now(now)
-    with audited(platform, actor, ACTION_UPDATE, f"service:{_show(name, 64)}") as s:
+    with audited(platform, actor, ACTION_UPDATE, f"service:{show(name, 64)}") as s:
         _require_manager(actor)
         changes = _check_fields(changes, _UPDATABLE)
         row = _row(s, name, lock=True)
@@ -637,7 +632,7 @@ def retire_service(platform: Platform, actor: Principal, name: str, *, reason: s
                    now: datetime | None = None) -> ServiceView:
     """Retire a service: calls are refused from now on (this process at once, others within the TTL)."""
     when = _now(now)
-    with audited(platform, actor, ACTION_RETIRE, f"service:{_show(name, 64)}") as s:
+    with audited(platform, actor, ACTION_RETIRE, f"service:{show(name, 64)}") as s:
         _require_manager(actor)
         text = _text(reason, "reason", 500, required=False) or None
         row = _row(s, name, lock=True)
@@ -671,7 +666,7 @@ def get_service(platform: Platform, actor: Principal, name: str) -> ServiceView:
     with platform.store.sessions() as s:
         row = _row(s, name)
         if row.status != "active" and not _sees_retired(actor, row.department_id):
-            raise NotFound("gateway.not_found", name=_show(name, 64))
+            raise NotFound("gateway.not_found", name=show(name, 64))
         return _view(s, row)
 
 
@@ -682,10 +677,10 @@ def may_manage_service(actor: Principal, view: ServiceView) -> bool:
 def recent_calls(platform: Platform, actor: Principal, name: str, *, limit: int = 50) -> list[CallRecord]:
     """The service's latest calls from the audit chain: for its owners, the security administrator and
     auditors (a consumer sees only the catalogue, not who else calls)."""
-    with audited(platform, actor, ACTION_CALLS, f"service:{_show(name, 64)}") as s:
+    with audited(platform, actor, ACTION_CALLS, f"service:{show(name, 64)}") as s:
         if not (actor.can(Permission.GRANT_MANAGE) or actor.can(Permission.GRANT_MANAGE_DEPT)
                 or actor.can(Permission.AUDIT_READ)):
-            raise PermissionDenied("gateway.calls_denied", name=_show(name, 64))  # before any lookup
+            raise PermissionDenied("gateway.calls_denied", name=show(name, 64))  # before any lookup
         row = _row(s, name)
         if not _sees_retired(actor, row.department_id):
             raise PermissionDenied("gateway.calls_denied", name=row.name)
@@ -750,7 +745,7 @@ def _definition(platform: Platform, gw: Gateway, name: str) -> Compiled:
     sql = gw.sources[compiled.source_id][1]
     rel = sql.relations().get(compiled.table)
     if rel is None:
-        raise SourceError("gateway.table_gone", name=compiled.name, table=_show(compiled.table, 100))
+        raise SourceError("gateway.table_gone", name=compiled.name, table=show(compiled.table, 100))
     compiled.target = Target(rel.schema, rel.table)
     with gw.lock:
         gw.definitions[name] = compiled
@@ -784,7 +779,7 @@ def _operator(platform: Platform, gw: Gateway, svc: Compiled, profile_name: str,
         key = _masking_key(platform, gw, profile.id) if rule.rule.keyed else None
         bound = op.bind(key, f"{svc.table}.{column}")
     except (ConfigError, CryptoError) as exc:  # an unknown profile or a broken rule: fail closed
-        raise PermissionDenied("gateway.masking_failed", profile=_show(profile_name, 64), reason=exc.key) from None
+        raise PermissionDenied("gateway.masking_failed", profile=show(profile_name, 64), reason=exc.key) from None
     if len(gw.operators) > 10_000:
         gw.operators.clear()
     gw.operators[cache_key] = (bound, rule.rule.operator)
@@ -843,7 +838,7 @@ def _refusal_facts(err: Exception, facts: dict[str, Any]) -> tuple[dict[str, Any
         return {**facts, "reason": "internal", "error": type(err).__name__}, Outcome.FAILURE
     out = {**facts, "reason": err.key}
     if isinstance(err, InvalidInput):
-        out["field"] = _show(err.field, 64)
+        out["field"] = show(err.field, 64)
         out["why"] = err.reason_key
     rule = err.params.get("rule")
     if isinstance(rule, str):
@@ -867,9 +862,9 @@ def call_service(
     PermissionDenied (403), RateLimited (429), NotFound (404); every outcome is in the audit chain."""
     started = time.perf_counter()
     gw = gateway_for(platform)
-    facts: dict[str, Any] = {"service": _show(name, 64), "consumer": actor.user_id}
+    facts: dict[str, Any] = {"service": show(name, 64), "consumer": actor.user_id}
     sensitive = {"params": _params_text(params)}
-    resource = f"service:{_show(name, 64)}"
+    resource = f"service:{show(name, 64)}"
     used_scenario = ""
     try:
         if actor.user_id is None:
@@ -927,7 +922,7 @@ def _answer(platform: Platform, gw: Gateway, svc: Compiled, actor: Principal,
             grants.add(d.grant_id)
         for cond in d.row_filter or ():
             if cond.column not in svc.table_columns:
-                raise PermissionDenied("gateway.row_filter_column", name=svc.name, column=_show(cond.column, 64),
+                raise PermissionDenied("gateway.row_filter_column", name=svc.name, column=show(cond.column, 64),
                                        rule="row_filter_column")
             if cond not in conditions:
                 conditions.append(cond)

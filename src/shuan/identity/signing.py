@@ -16,9 +16,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shuan.crypto.keys.keyring import fingerprint
 from shuan.crypto.sm2 import DEFAULT_UID, SM2PrivateKey, SM2PublicKey
 from shuan.crypto.sm4 import sm4_gcm_decrypt, sm4_gcm_encrypt
-from shuan.errors import AuthError, Conflict, CryptoError
+from shuan.errors import AuthError, Conflict, CryptoError, InvalidInput, NotFound
 from shuan.identity.common import (
     audited,
     get_user_row,
@@ -171,6 +172,23 @@ def signing_keys(platform: Platform, *, username: str) -> list[SigningKeyInfo]:
                                retired_at=k.retired_at) for k in rows]
 
 
+def verify_stored(platform: Platform, *, signer: str, key_id: int | None, user_id: int | None,
+                  key_fingerprint: str | None, payload: bytes, signature_hex: str) -> bool:
+    """Whether a stored signature verifies: `signature_hex` of `payload` checked with the signer's key
+    `key_id` (active or retired), which must be `user_id`'s and still have the stored fingerprint.
+    False for an unknown signer or a malformed signature."""
+    try:
+        signature = bytes.fromhex(signature_hex)
+        keys = signing_keys(platform, username=signer)
+    except (ValueError, NotFound, InvalidInput):
+        return False
+    valid = False
+    for key in keys:
+        if key.id == key_id and key.user_id == user_id and fingerprint(key.public_key) == key_fingerprint:
+            valid = verify_approval(key.public_key, payload, signature)
+    return valid
+
+
 __all__ = [
     "SigningKeyInfo",
     "retire_keys",
@@ -178,4 +196,5 @@ __all__ = [
     "sign_approval",
     "signing_keys",
     "verify_approval",
+    "verify_stored",
 ]

@@ -369,6 +369,22 @@ def action_label(action: str) -> str:
     return msg(f"release.{action}")
 
 
+def suggestion_text(report: ReleaseReport) -> str:
+    """The report's suggestion in one sentence (the CLI and the console show the same)."""
+    s = report.suggestion
+    rows = report.rows
+    if not s.reachable:
+        return msg("release.suggest_unreachable", k=s.target_k)
+    if s.suppress_rows == 0:
+        return msg("release.suggest_none", k=s.target_k)
+    if not s.generalise:
+        return msg("release.suggest_suppress", rows=s.suppress_rows, ratio=f"{s.suppress_ratio:.1%}", k=s.target_k)
+    steps = "，".join(msg("release.suggest_step", column=g.column, to=g.to, k=g.k) for g in s.generalise)
+    left = s.then_suppress_rows
+    return msg("release.suggest_generalise", steps=steps, rows=left, ratio=f"{(left / rows if rows else 0.0):.1%}",
+               k=s.target_k)
+
+
 # --- column roles ----------------------------------------------------------------------------------------
 
 #: detected types of one column: (type id, evidence), best first

@@ -33,20 +33,21 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuan.access.models import AccessResource
 from shuan.access.paths import ResourcePath, bad_field, parse
-from shuan.access.rules import aware
-from shuan.access.service import _state, engine_for
+from shuan.access.rules import aware, aware_now
+from shuan.access.service import engine_for, resource_state
 from shuan.audit import guard
-from shuan.audit.events import Event, Outcome
-from shuan.clock import utcnow
-from shuan.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied, ShuanError, UsageError
+from shuan.audit.events import Event
+from shuan.audit.guard import show
+from shuan.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ShuanError, UsageError
 from shuan.identity.principal import Principal
 from shuan.identity.roles import Permission
 from shuan.messages import msg
@@ -82,11 +83,9 @@ from shuan.sharing.models import CatalogEntry
 if TYPE_CHECKING:
     from shuan.platform import Platform
 
-T = TypeVar("T")
-
 CST = timezone(timedelta(hours=8), "CST")
-_REFUSALS = (InvalidInput, PermissionDenied, NotFound, Conflict, AuthError)
 _SAFE_PARAMS = frozenset({"entry", "code", "owner", "level", "department", "rule"})
+_audited = partial(guard.run_audited, safe_params=_SAFE_PARAMS)
 _MAX_ID = 2**31 - 1
 MAX_LIST = 1000
 #: every field of an entry a caller sets (create: all required but those with a default; update: any)
@@ -183,7 +182,7 @@ def level_in(session: Session, resource_path: str) -> int | None:
 
     The access register's own fold (shuan.access.service): highest grade on the path, its ancestors
     and its registered descendants; a registered path without any grade counts as 三级."""
-    info, rows = _state(session, resource_path)
+    info, rows = resource_state(session, resource_path)
     if info is None or resource_path not in rows:
         return None
     return info.level
@@ -269,40 +268,8 @@ def _view_in(session: Session, row: CatalogEntry) -> EntryView:
 # -- plumbing ------------------------------------------------------------------------------------------
 
 
-def _now(now: datetime | None) -> datetime:
-    return aware(now) if now is not None else utcnow()
-
-
-def _show(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 500 else text[:499] + "…"
-
-
-def _audited(
-    platform: Platform,
-    actor: Principal,
-    action: str,
-    resource: object,
-    work: Callable[[], T],
-    *,
-    details: dict[str, Any] | None = None,
-) -> T:
-    """Run `work`; on a refusal, record a denied/failure audit event (own transaction) and re-raise."""
-    try:
-        return work()
-    except _REFUSALS as err:
-        facts: dict[str, Any] = {"reason": err.key, **(details or {})}
-        if isinstance(err, InvalidInput):
-            facts["field"] = err.field
-            facts["why"] = err.reason_key
-        facts.update({k: v for k, v in err.params.items() if k in _SAFE_PARAMS and k not in facts})
-        outcome = Outcome.FAILURE if isinstance(err, InvalidInput | AuthError) else Outcome.DENIED
-        guard.record_refusal(platform, actor, action, _show(resource), err, outcome=outcome, details=facts)
-        raise
-
-
 def _resource(code: object) -> str:
-    return f"catalog:{_show(code)}"
+    return f"catalog:{show(code)}"
 
 
 def _require_any(actor: Principal) -> None:
@@ -379,7 +346,7 @@ def get_entry(platform: Platform, actor: Principal, entry_id: int) -> EntryView:
     with platform.store.sessions() as session:
         row = session.get(CatalogEntry, entry_id) if valid else None
         if row is None or not _visible(actor, row):
-            raise NotFound("catalog.entry_unknown", entry=_show(entry_id))
+            raise NotFound("catalog.entry_unknown", entry=show(entry_id))
         return _view_in(session, row)
 
 
@@ -390,7 +357,7 @@ def get_entry_by_code(platform: Platform, actor: Principal, code: str) -> EntryV
         if isinstance(code, str) and len(code) <= MAX_CODE:
             row = session.scalars(select(CatalogEntry).where(CatalogEntry.code == code)).first()
         if row is None or not _visible(actor, row):
-            raise NotFound("catalog.entry_unknown", entry=_show(code))
+            raise NotFound("catalog.entry_unknown", entry=show(code))
         return _view_in(session, row)
 
 
@@ -551,7 +518,7 @@ def _clean(fields: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
         raise bad_field("entry", "catalog.reason_item")
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
-        raise bad_field(_show(unknown[0]), "catalog.reason_unknown_field", allowed=", ".join(FIELDS))
+        raise bad_field(show(unknown[0]), "catalog.reason_unknown_field", allowed=", ".join(FIELDS))
     if not partial:
         for name in REQUIRED:
             if fields.get(name) is None:
@@ -589,7 +556,7 @@ def _finish(
     provider), items against the table's columns, related codes, code unique, share method.
     Returns the resource, its owner and its current level."""
     rp = parse(merged["resource_path"])
-    info, rows = _state(session, rp.path)
+    info, rows = resource_state(session, rp.path)
     if info is None or rp.path not in rows:
         raise NotFound("catalog.resource_unknown", resource=rp.path)
     merged["items"] = check_items(merged["items"], known_columns(session, rp))
@@ -640,10 +607,10 @@ def create_entry(
     def work() -> EntryView:
         _require_any(actor)
         clean = _clean(fields, partial=False)
-        when = _now(now)
+        when = aware_now(now)
         with platform.store.transaction() as session:
             rp = parse(clean["resource_path"])
-            info, rows = _state(session, rp.path)
+            info, rows = resource_state(session, rp.path)
             if info is None or rp.path not in rows:
                 raise NotFound("catalog.resource_unknown", resource=rp.path)
             _check_manage(actor, info.owner_department_id)
@@ -697,7 +664,7 @@ def update_entry(
         _require_any(actor)
         eid = _check_id(entry_id)
         clean = _clean(changes, partial=True)
-        when = _now(now)
+        when = aware_now(now)
         with platform.store.transaction() as session:
             row = _locked_row(session, eid)
             _check_manage(actor, row.provider_department_id)
@@ -734,7 +701,7 @@ def publish_entry(
     def work() -> EntryView:
         _require_any(actor)
         eid = _check_id(entry_id)
-        when = _now(now)
+        when = aware_now(now)
         with platform.store.transaction() as session:
             row = _locked_row(session, eid)
             _check_manage(actor, row.provider_department_id)
@@ -771,7 +738,7 @@ def withdraw_entry(
         _require_any(actor)
         eid = _check_id(entry_id)
         why = check_text(reason, "reason", MAX_TEXT)
-        when = _now(now)
+        when = aware_now(now)
         with platform.store.transaction() as session:
             row = _locked_row(session, eid)
             _check_manage(actor, row.provider_department_id)
@@ -818,7 +785,7 @@ def draft_from_inventory(platform: Platform, actor: Principal, resource_path: st
         _require_any(actor)
         rp = _check_resource(resource_path)
         with platform.store.sessions() as session:
-            info, rows = _state(session, rp.path)
+            info, rows = resource_state(session, rp.path)
             if info is None or rp.path not in rows:
                 raise NotFound("catalog.resource_unknown", resource=rp.path)
             owner, level = info.owner_department_id, info.level
@@ -875,7 +842,7 @@ def tables_to_catalogue(platform: Platform, actor: Principal, source_path: str) 
         if rp.table is not None:
             raise bad_field("resource_path", "catalog.reason_source")
         with platform.store.sessions() as session:
-            info, rows = _state(session, rp.path)
+            info, rows = resource_state(session, rp.path)
             if info is None or rp.path not in rows:
                 raise NotFound("catalog.resource_unknown", resource=rp.path)
             _check_manage(actor, info.owner_department_id)

@@ -15,7 +15,7 @@ a transaction of its own; every change is audited in the transaction that makes 
 * submit: any member of a department (the request is the department's), for a published, compliant
   catalogue entry of another department whose 共享类型 is not 不予共享; the ``opening`` scenario only on
   一级 data whose 开放类型 is not 不予开放; columns among the entry's 信息项 (none named: all of them).
-* authority check: the data authority (shuan.access.service `_is_authority`: GRANT_APPROVE_AUTHORITY
+* authority check: the data authority (shuan.access.service `is_authority`: GRANT_APPROVE_AUTHORITY
   held by a member of the root department). On a pass for a 二级 resource (or a 二级 column of the
   request in a table that folds to 三级) the requesting department is added to the resource's
   authorised departments (Jining 第三十三条: the authority authorises 二级
@@ -47,7 +47,8 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -60,6 +61,7 @@ from shuan.access.rules import (
     MAX_VALIDITY,
     SCENARIOS,
     aware,
+    aware_now,
     check_id,
     check_row_filter,
     check_scenario,
@@ -70,24 +72,24 @@ from shuan.access.rules import (
 )
 from shuan.access.service import (
     Subject,
-    _is_authority,
-    _state,
     create_grant,
     get_resource,
+    is_authority,
     register_resource,
+    resource_state,
     revoke_grant,
     set_authorised_departments,
 )
 from shuan.audit import guard
-from shuan.audit.events import Event, Outcome
-from shuan.clock import utcnow
+from shuan.audit.events import Event
+from shuan.audit.guard import show
 from shuan.crypto.keys.keyring import fingerprint
 from shuan.crypto.sm3 import sm3_hex
-from shuan.errors import AuthError, ConfigError, Conflict, InvalidInput, NotFound, PermissionDenied
+from shuan.errors import ConfigError, Conflict, NotFound, PermissionDenied
 from shuan.identity.models import Department, User, UserRole
 from shuan.identity.principal import SYSTEM, Principal
 from shuan.identity.roles import Permission, Role
-from shuan.identity.signing import active_key, sign_approval, signing_keys, verify_approval
+from shuan.identity.signing import active_key, sign_approval, verify_approval, verify_stored
 from shuan.messages import msg
 from shuan.sharing.catalog import known_columns, level_in, problems_of
 from shuan.sharing.documents import VERSION as DOCUMENT_VERSION
@@ -98,10 +100,8 @@ from shuan.sharing.workdays import HolidayCalendar, cached_calendar, cst_day, de
 if TYPE_CHECKING:
     from shuan.platform import Platform
 
-T = TypeVar("T")
-
-_REFUSALS = (InvalidInput, PermissionDenied, NotFound, Conflict, AuthError)
 _SAFE_PARAMS = frozenset({"request", "entry", "status", "level", "columns"})
+_audited = partial(guard.run_audited, safe_params=_SAFE_PARAMS)
 
 REVIEW_STATES = ("authority_review", "provider_review")
 MAX_BASIS = 2000
@@ -288,40 +288,8 @@ class Reminder:
 # -- plumbing ---------------------------------------------------------------------------------------
 
 
-def _now(now: datetime | None) -> datetime:
-    return aware(now) if now is not None else utcnow()
-
-
-def _show(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 500 else text[:499] + "…"
-
-
-def _audited(
-    platform: Platform,
-    actor: Principal,
-    action: str,
-    resource: object,
-    work: Callable[[], T],
-    *,
-    details: dict[str, Any] | None = None,
-) -> T:
-    """Run `work`; on a refusal, record a denied/failure audit event (own transaction) and re-raise."""
-    try:
-        return work()
-    except _REFUSALS as err:
-        facts: dict[str, Any] = {"reason": err.key, **(details or {})}
-        if isinstance(err, InvalidInput):
-            facts["field"] = err.field
-            facts["why"] = err.reason_key
-        facts.update({k: v for k, v in err.params.items() if k in _SAFE_PARAMS and k not in facts})
-        outcome = Outcome.FAILURE if isinstance(err, InvalidInput | AuthError) else Outcome.DENIED
-        guard.record_refusal(platform, actor, action, _show(resource), err, outcome=outcome, details=facts)
-        raise
-
-
 def _resource_of(request_id: object) -> str:
-    return f"share-request:{_show(request_id)}"
+    return f"share-request:{show(request_id)}"
 
 
 def _is_provider_staff(actor: Principal, entry: CatalogEntry) -> bool:
@@ -339,7 +307,7 @@ def _visible(actor: Principal, row: ShareRequest, entry: CatalogEntry) -> bool:
     return (
         _is_requester(actor, row)
         or _is_provider_staff(actor, entry)
-        or _is_authority(actor)
+        or is_authority(actor)
         or actor.can(Permission.AUDIT_READ)
     )
 
@@ -349,7 +317,7 @@ def _awaits(actor: Principal, row: ShareRequest, entry: CatalogEntry) -> bool:
     if _is_requester(actor, row) or (actor.user_id is not None and actor.user_id == row.requester_user_id):
         return False
     if row.status == "authority_review":
-        return _is_authority(actor)
+        return is_authority(actor)
     if row.status == "provider_review":
         if not _is_provider_staff(actor, entry):
             return False
@@ -400,13 +368,13 @@ def _check_columns(columns: object, entry: CatalogEntry) -> list[str]:
     known = _item_columns(entry)
     unknown = [c for c in columns if c not in known]
     if unknown:
-        raise bad_field("columns", "share.reason_unknown_columns", columns=_show("、".join(unknown[:10])))
+        raise bad_field("columns", "share.reason_unknown_columns", columns=show("、".join(unknown[:10])))
     chosen = [c for c in known if c in columns]  # the entry's order, no duplicates
     return chosen or known
 
 
 def _level(session: Session, path: str) -> int | None:
-    info, rows = _state(session, path)
+    info, rows = resource_state(session, path)
     if info is None or path not in rows:
         return None
     return info.level
@@ -414,7 +382,7 @@ def _level(session: Session, path: str) -> int | None:
 
 def _fold_level(session: Session, path: str) -> int | None:
     """The level `path` would have in the register (registered or not), None outside it."""
-    info, _rows = _state(session, path)
+    info, _rows = resource_state(session, path)
     return None if info is None else info.level
 
 
@@ -527,10 +495,10 @@ def submit(
     now: datetime | None = None,
 ) -> RequestView:
     """A department's request for catalogue entry `entry_id` (see the module doc for the refusals)."""
-    when = _now(now)
-    details: dict[str, Any] = {"entry": _show(entry_id)}
+    when = aware_now(now)
+    details: dict[str, Any] = {"entry": show(entry_id)}
     if renews_request_id is not None:
-        details["renews"] = _show(renews_request_id)
+        details["renews"] = show(renews_request_id)
 
     def work() -> RequestView:
         eid = check_id(entry_id, "entry_id")
@@ -622,7 +590,7 @@ def submit(
             )
             return _view(session, row, entry, now=when)
 
-    return _audited(platform, actor, "share.submit", f"entry:{_show(entry_id)}", work, details=details)
+    return _audited(platform, actor, "share.submit", f"entry:{show(entry_id)}", work, details=details)
 
 
 def withdraw(
@@ -634,7 +602,7 @@ def withdraw(
     now: datetime | None = None,
 ) -> RequestView:
     """The requesting department withdraws its request while it is under review."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> RequestView:
         rid = check_id(request_id, "request_id")
@@ -677,7 +645,7 @@ def renew(
 ) -> RequestView:
     """A new request prefilled from approved request `request_id` (same entry, scenario, columns, basis),
     for a new period (default: as long as the old one, from now); it goes through the same review."""
-    when = _now(now)
+    when = aware_now(now)
 
     def prefill() -> tuple[int, str, str, list[str], str, datetime]:
         rid = check_id(request_id, "request_id")
@@ -989,11 +957,11 @@ def authority_check(
     now: datetime | None = None,
 ) -> RequestView:
     """The data authority's compliance check: ``pass`` (to the provider's review) or ``refuse`` (with reasons)."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> RequestView:
         rid = check_id(request_id, "request_id")
-        if not _is_authority(actor):
+        if not is_authority(actor):
             raise PermissionDenied("share.not_authority")
         result = _outcome(outcome, ("pass", "refuse"))
         why = _reasons(reasons, required=result == "refuse")
@@ -1047,7 +1015,7 @@ def authority_check(
                     set_authorised_departments(
                         platform, actor, view.resource, [*current, view.requester_department_id], now=when
                     )
-            except _REFUSALS:
+            except guard.REFUSALS:
                 pass
         return view
 
@@ -1083,7 +1051,7 @@ def provider_review(
     now: datetime | None = None,
 ) -> RequestView:
     """The provider's review: ``approve`` (grants are created) or ``refuse`` (with reasons)."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> RequestView:
         rid = check_id(request_id, "request_id")
@@ -1199,20 +1167,20 @@ def revoke(
     now: datetime | None = None,
 ) -> RequestView:
     """Revoke an approved request: a signed revocation, and every grant it made is revoked."""
-    when = _now(now)
+    when = aware_now(now)
 
     def work() -> RequestView:
         rid = check_id(request_id, "request_id")
         if not (
             actor.can(Permission.GRANT_MANAGE)
             or actor.can(Permission.GRANT_MANAGE_DEPT)
-            or _is_authority(actor)
+            or is_authority(actor)
         ):
             raise PermissionDenied("share.not_revoker")
         why = _reasons(reasons, required=True)
 
         def check(row: ShareRequest, entry: CatalogEntry) -> _Decided:
-            if not (_is_provider_staff(actor, entry) or _is_authority(actor)):
+            if not (_is_provider_staff(actor, entry) or is_authority(actor)):
                 raise PermissionDenied("share.not_revoker")
             if row.status != "approved":
                 raise Conflict("share.wrong_status", request=rid, status=row.status)
@@ -1253,7 +1221,7 @@ def get_request(
     with platform.store.sessions() as session:
         row, entry = _load_visible(session, actor, rid)
         decisions = _decisions(session, rid)
-        view = _view(session, row, entry, now=_now(now), decisions=decisions)
+        view = _view(session, row, entry, now=aware_now(now), decisions=decisions)
     if verify and decisions:
         checks = {c.decision_id: c.valid for c in _verify(platform, rid).decisions}
         view = _with_valid(view, checks)
@@ -1283,7 +1251,7 @@ def list_requests(
         raise bad_field("status", "share.reason_status")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 0 < limit <= 1000:
         raise bad_field("limit", "access.reason_id")
-    when = _now(now)
+    when = aware_now(now)
     query = select(ShareRequest, CatalogEntry).join(CatalogEntry, CatalogEntry.id == ShareRequest.entry_id)
     if status is not None:
         query = query.where(ShareRequest.status == status)
@@ -1318,7 +1286,7 @@ def awaits(actor: Principal, view: RequestView) -> str | None:
     provider = actor.can(Permission.GRANT_MANAGE) or (
         actor.can(Permission.GRANT_MANAGE_DEPT) and actor.department_id == view.provider_department_id
     )
-    if view.status == "authority_review" and _is_authority(actor):
+    if view.status == "authority_review" and is_authority(actor):
         return "authority"
     checked = any(
         d.stage == "authority" and d.outcome == "pass" and d.actor_user_id == actor.user_id
@@ -1326,7 +1294,7 @@ def awaits(actor: Principal, view: RequestView) -> str | None:
     )
     if view.status == "provider_review" and provider and not checked:
         return "provider"
-    if view.status == "approved" and (provider or _is_authority(actor)):
+    if view.status == "approved" and (provider or is_authority(actor)):
         return "revoke"
     return None
 
@@ -1375,18 +1343,8 @@ def _verify(platform: Platform, rid: int) -> RequestVerification:
     for d, payload in items:
         valid = False
         if payload is not None and sm3_hex(payload) == d.digest:
-            try:
-                signature = bytes.fromhex(d.signature)
-                keys = signing_keys(platform, username=d.actor_name)
-            except (ValueError, NotFound, InvalidInput):
-                keys, signature = [], b""
-            for key in keys:
-                if (
-                    key.id == d.key_id
-                    and key.user_id == d.actor_user_id
-                    and fingerprint(key.public_key) == d.key_fingerprint
-                ):
-                    valid = verify_approval(key.public_key, payload, signature)
+            valid = verify_stored(platform, signer=d.actor_name, key_id=d.key_id, user_id=d.actor_user_id,
+                                  key_fingerprint=d.key_fingerprint, payload=payload, signature_hex=d.signature)
         checks.append(
             DecisionCheck(
                 d.id, d.stage, d.outcome, d.actor_name, aware(d.decided_at), valid, d.key_fingerprint
@@ -1431,7 +1389,7 @@ def _recipients(session: Session, row: ShareRequest, entry: CatalogEntry) -> lis
 def remind_overdue(platform: Platform, now: datetime | None = None) -> list[Reminder]:
     """Notify the people who must act on every request past its stage's deadline: once per working day
     per request (nothing on a day off), each reminder audited ``share.overdue``."""
-    when = _now(now)
+    when = aware_now(now)
     times = share_times()
     calendar = times.calendar()
     today = cst_day(when)

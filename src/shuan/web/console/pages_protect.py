@@ -33,7 +33,7 @@ from shuan.inventory.sources import SourceView, list_sources, may_manage
 from shuan.messages import msg
 from shuan.platform import Platform
 from shuan.protect.profiles import FREE_TEXT, OTHER, UNTYPED, load_profile, scenario_ids
-from shuan.protect.release import ReleaseReport, action_label
+from shuan.protect.release import action_label, suggestion_text
 from shuan.protect.release_service import ReleaseRequest, check_release, load_table
 from shuan.protect.service import MASK_ROLES, list_masking_runs, mask_registered, masked_file
 from shuan.protect.tracing_service import (
@@ -194,21 +194,6 @@ async def _upload(request: Request) -> tuple[str | None, bytes]:
     if not isinstance(value, UploadFile):
         raise InvalidInput("protect.upload_missing", field="file")
     return value.filename, await value.read(UPLOAD_LIMIT + 1)
-
-
-def suggestion_text(report: ReleaseReport) -> str:
-    s = report.suggestion
-    rows = report.rows
-    if not s.reachable:
-        return msg("release.suggest_unreachable", k=s.target_k)
-    if s.suppress_rows == 0:
-        return msg("release.suggest_none", k=s.target_k)
-    if not s.generalise:
-        return msg("release.suggest_suppress", rows=s.suppress_rows, ratio=f"{s.suppress_ratio:.1%}", k=s.target_k)
-    steps = "，".join(msg("release.suggest_step", column=g.column, to=g.to, k=g.k) for g in s.generalise)
-    left = s.then_suppress_rows
-    return msg("release.suggest_generalise", steps=steps, rows=left, ratio=f"{(left / rows if rows else 0.0):.1%}",
-               k=s.target_k)
 
 
 def _release_page(request: Request, user: Any, **context: Any) -> Response:
