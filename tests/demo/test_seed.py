@@ -117,6 +117,7 @@ def test_seed_catalogues_the_tables_and_carries_a_request_through(platform: Plat
     assert sharing.entries >= len(DEPARTMENTS)  # every scanned table has a published entry
     assert sharing.approved_request is not None and sharing.pending_request is not None
     assert sharing.grants
+    assert sharing.service == "banjian-lookup" and sharing.rows_returned > 0  # the requester's call under its grant
     verification = verify_request(platform, sharing.approved_request)
     assert verification.valid, verification
     with platform.store.sessions() as s:

@@ -21,6 +21,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已建立 {departments} 个部门、{users} 个账号，登记并扫描 {sources} 个数据源",
         "created {departments} departments and {users} accounts, registered and scanned {sources} sources",
     ),
+    "demo.sharing": (
+        "共享目录已编目并发布 {entries} 条；共享申请 #{approved} 已经数据主管部门与提供方签名批准，数据服务 {service} 已发布"
+        "（申请方按授权调用返回 {rows} 行）；共享申请 #{pending} 待主管部门审核",
+        "catalogued and published {entries} entries; share request #{approved} approved with the authority's and "
+        "the provider's signatures, data service {service} published ({rows} rows to the requester under its "
+        "grant); share request #{pending} awaits the authority",
+    ),
     "demo.reused": (
         "沿用已有的演示数据库 {path}：账号凭据只在首次建立时显示过一次。要重新开始，请运行 shuan demo --reset",
         "reusing the existing demo store {path}: the credentials were shown once, when it was first set up. "

@@ -122,6 +122,11 @@ def _console(settings: Settings, folder: Path, *, port: int, reset: bool, serve:
         else:
             output.info(msg("demo.seeded", departments=len(credentials.departments),
                             users=len(credentials.usernames), sources=len(credentials.scans)))
+            sharing = credentials.sharing
+            if sharing is not None and sharing.approved_request is not None:
+                output.info(msg("demo.sharing", entries=sharing.entries, approved=sharing.approved_request,
+                                service=sharing.service or "-", rows=sharing.rows_returned,
+                                pending=sharing.pending_request or "-"))
         output.emit_line("")
         output.emit_line(msg("demo.console_url", url=url))
         if credentials is not None:

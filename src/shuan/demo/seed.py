@@ -62,8 +62,11 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
 
 #: the steward whose credentials are printed (公安局, responsible for 户籍人口)
 SHOWN_STEWARD = f"{DEPARTMENTS[0].code}.steward"
-#: the department whose data user asks 公安局 for 户籍人口 (and 市场监管局 for 企业登记, left pending)
+#: the department whose data user asks 人社局 for the 政务服务 cases (carried through and published as a data
+#: service) and 市场监管局 for 企业登记 (left pending)
 REQUESTER_DEPARTMENT = "ybj"
+PROVIDER_DEPARTMENT = "rsj"
+PROVIDER_TABLE = "bs_sxbl"
 PENDING_SOURCE = "企业登记"
 
 
@@ -187,6 +190,11 @@ def seed_city(platform: Platform, folder: Path) -> DemoCredentials | None:
     steward, steward_session = first_login(platform, role=Role.STEWARD, username=shown.user.username,
                                            display_name=shown.user.display_name, department=first_dept.name,
                                            one_time_secret=shown.one_time_secret)
+    providing = next(dept for dept, _ in departments if dept.code == PROVIDER_DEPARTMENT)
+    provider, provider_session = first_login(platform, role=Role.STEWARD, username=stewards[providing.code].user.username,
+                                             display_name=stewards[providing.code].user.display_name,
+                                             department=providing.name,
+                                             one_time_secret=stewards[providing.code].one_time_secret)
     requesting = next(dept for dept, _ in departments if dept.code == REQUESTER_DEPARTMENT)
     _, requester_session = first_login(platform, role=Role.DATA_USER, username=analysts[requesting.code].user.username,
                                        display_name=analysts[requesting.code].user.display_name,
@@ -202,10 +210,11 @@ def seed_city(platform: Platform, folder: Path) -> DemoCredentials | None:
             scans.append(scan_source(platform, actor=secadmin, source_id=view.id))
     sources = [name for dept, _ in departments for name, _ in dept.sources]
     sharing = seed_sharing(platform, authority=secadmin, authority_password=admins[1].password,
-                           provider=_principal(platform, steward_session), provider_password=steward.password,
+                           provider=_principal(platform, provider_session), provider_password=provider.password,
                            requester=_principal(platform, requester_session), sources=sources,
-                           provider_source=first_dept.sources[0][0], pending_source=PENDING_SOURCE)
-    for session_id in (steward_session, requester_session, sec_session):
+                           provider_source=providing.sources[0][0], provider_table=PROVIDER_TABLE,
+                           pending_source=PENDING_SOURCE)
+    for session_id in (steward_session, provider_session, requester_session, sec_session):
         logout(platform, session_id=session_id)
     return DemoCredentials(accounts=(*admins, steward), departments=tuple(d.name for d, _ in departments),
                            usernames=tuple(usernames), scans=tuple(scans), sharing=sharing)
