@@ -3,6 +3,7 @@ get, check, draft; refusals as problem documents with audit events."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,23 @@ def test_catalogue_flow(city: City) -> None:
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
     assert_problem(web.post(f"/catalog/{eid}/withdraw", actor=city.steward), 409, "catalog.not_published")
     assert [e.outcome for e in web.events("catalog.publish")] == ["success"]
+
+
+def test_export_of_the_visible_entries(city: City) -> None:
+    web = city.api
+    eid = web.post("/catalog", actor=city.steward, json=entry()).json()["id"]
+    draft = web.post("/catalog", actor=city.steward, json=entry(code="GA-GG.002", name="草稿条目")).json()["id"]
+    assert web.post(f"/catalog/{eid}/publish", actor=city.steward).status_code == 200
+    r = web.get("/catalog/export", actor=city.user_wj, params={"format": "json"})
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    doc = json.loads(r.content)
+    assert [e["code"] for e in doc["entries"]] == ["GA-GG.001"]  # the draft is the provider's only
+    assert doc["headings"] and draft != eid
+    csv_text = web.get("/catalog/export", actor=city.steward, params={"format": "csv"}).content.decode("utf-8-sig")
+    assert "GA-GG.001" in csv_text and "GA-GG.002" in csv_text and "资源代码" in csv_text.splitlines()[0]
+    xlsx = web.get("/catalog/export", actor=city.user_wj, params={"share_type": "none"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert_problem(web.get("/catalog/export", actor=city.user_wj, params={"format": "pdf"}), 422)
 
 
 def test_grade_violations_are_refused_with_the_rule(city: City) -> None:

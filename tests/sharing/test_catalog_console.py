@@ -84,6 +84,9 @@ def test_provider_catalogues_publishes_and_others_discover(city: City) -> None:
     assert f'href="/console/share/new?entry={entry_id}"' in detail.text and "申请共享" in detail.text
     assert "/publish" not in detail.text and "/withdraw" not in detail.text  # not the provider
     assert "GA-GG.001" not in other.get("/console/catalog", params={"share_type": "none"}).text
+    assert 'href="/console/catalog/export?format=xlsx&amp;' in listing.text
+    exported = other.get("/console/catalog/export", params={"format": "csv", "q": "公告"})
+    assert exported.status_code == 200 and "GA-GG.001" in exported.content.decode("utf-8-sig")
 
     # a rescan raises the grade: the list shows the badge, the entry its problems
     assert city.api.call("PUT", "/resources/level", actor=city.secadmin, json={"path": GG, "level": 3}).status_code == 200

@@ -18,7 +18,8 @@ PUBLIC = {("GET", "/console/login"), ("POST", "/console/login")}
 ANY_USER = {("GET", "/console/"), ("POST", "/console/logout"), ("GET", "/console/mfa"), ("POST", "/console/mfa"),
             ("GET", "/console/sources"), ("GET", "/console/notifications"), ("GET", "/console/services"),
             ("GET", "/console/protect"), ("GET", "/console/protect/profiles"), ("GET", "/console/protect/release"),
-            ("GET", "/console/catalog"), ("GET", "/console/share"), ("GET", "/console/share/new")}
+            ("GET", "/console/catalog"), ("GET", "/console/catalog/export"), ("GET", "/console/share"),
+            ("GET", "/console/share/new")}
 #: forms open to every full session (the release check of an uploaded file): POSTs need the CSRF token and a file
 ANY_USER_FORMS = {("POST", "/console/protect/release"), ("POST", "/console/protect/release/check")}
 #: open to every full session for the objects the user may see (the own department's sources, the own

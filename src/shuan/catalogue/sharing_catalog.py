@@ -200,6 +200,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "catalog.exported": ("已导出共享目录到 {path}", "catalogue exported to {path}"),
     "catalog.sheet": ("共享目录", "catalogue"),
+    "catalog.console_export": ("导出当前筛选的目录：", "export the entries shown:"),
     "catalog.yes": ("是", "yes"),
     "catalog.no": ("否", "no"),
     "catalog.col_code": ("资源代码", "code"),

@@ -1064,6 +1064,14 @@ def export_catalog(
     return path
 
 
+def export_catalog_bytes(platform: Platform, actor: Principal, fmt: str, filters: EntryFilter | None = None) -> bytes:
+    """`export_catalog` as the bytes of the file (a download of the console or the REST API)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="shuan-catalog-") as folder:
+        return export_catalog(platform, actor, Path(folder) / f"catalog.{fmt}", fmt, filters).read_bytes()
+
+
 __all__ = [
     "EXPORT_FORMATS",
     "FIELDS",
@@ -1077,6 +1085,7 @@ __all__ = [
     "entry_compliance",
     "entry_level",
     "export_catalog",
+    "export_catalog_bytes",
     "get_entry",
     "get_entry_by_code",
     "is_provider_staff",

@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, status
 from pydantic import Field, StrictStr
+from starlette.responses import Response
 
+from shuan.messages import msg
 from shuan.sharing.catalog import (
     CatalogCheck,
     EntryView,
@@ -21,6 +23,7 @@ from shuan.sharing.catalog import (
     check_filter,
     create_entry,
     draft_from_inventory,
+    export_catalog_bytes,
     get_entry,
     list_entries,
     publish_entry,
@@ -29,6 +32,7 @@ from shuan.sharing.catalog import (
 )
 from shuan.web.api.models import MAX_ID, Clean, Input, Output, ResourcePathText, permission
 from shuan.web.deps import CurrentPrincipal, PlatformDep
+from shuan.web.download import download
 
 router = APIRouter(tags=["catalog 共享目录"])
 
@@ -227,6 +231,25 @@ def draft_catalog_route(body: DraftIn, actor: CurrentPrincipal, platform: Platfo
 def check_catalog_route(actor: CurrentPrincipal, platform: PlatformDep) -> CheckOut:
     """已发布条目是否仍符合资源当前级别 / published entries that no longer comply with their grade."""
     return CheckOut.of(check_catalog(platform, actor))
+
+
+@router.get("/catalog/export", openapi_extra=READ, response_class=Response,
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+def export_catalog_route(
+    actor: CurrentPrincipal,
+    platform: PlatformDep,
+    fmt: Annotated[Literal["xlsx", "csv", "json"], Query(alias="format")] = "xlsx",
+    provider: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    share_type: ShareType | None = None,
+    open_type: OpenType | None = None,
+    level: Annotated[int | None, Query(ge=1, le=3)] = None,
+    status_: Annotated[Literal["draft", "published", "withdrawn"] | None, Query(alias="status")] = None,
+    text: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+) -> Response:
+    """导出共享目录（调用者可见的条目，中文表头） / the catalogue entries the caller may see as XLSX, CSV or JSON."""
+    filters = check_filter(provider=provider, share_type=share_type, open_type=open_type, level=level,
+                           status=status_, text=text)
+    return download(f"{msg('catalog.sheet')}.{fmt}", fmt, export_catalog_bytes(platform, actor, fmt, filters))
 
 
 @router.get("/catalog/{entry_id}", openapi_extra=READ)

@@ -21,11 +21,14 @@ from starlette.responses import RedirectResponse, Response
 from shuan.errors import ShuanError
 from shuan.messages import msg
 from shuan.sharing.catalog import (
+    EXPORT_FORMATS,
     FIELDS,
+    EntryFilter,
     EntryView,
     check_filter,
     create_entry,
     draft_from_inventory,
+    export_catalog_bytes,
     get_entry,
     list_entries,
     may_catalogue,
@@ -57,6 +60,7 @@ from shuan.web.console.routes import (
 )
 from shuan.web.console.session import PREFIX, ConsoleUser
 from shuan.web.deps import get_platform
+from shuan.web.download import download
 from shuan.web.errors import status_of
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)  # included under /console by routes.py
@@ -142,6 +146,25 @@ def _row(v: EntryView) -> Row:
     )
 
 
+def _list_filter(q: str, share_type: str, open_type: str, level: str, status: str,
+                 number: int = 1) -> tuple[CatalogFilter, EntryFilter]:
+    """The list's query string as the form's values and the service's filter (each bad field named)."""
+    f = CatalogFilter(q.strip()[:200], share_type[:20], open_type[:20], _int_or_none(level[:2], "level"), status[:20],
+                      number)
+    return f, check_filter(share_type=f.share_type or None, open_type=f.open_type or None, level=f.level,
+                           status=f.status or None, text=f.q or None)
+
+
+@router.get("/catalog/export")
+def catalog_export(request: Request, user: ActiveUser, format: str = "xlsx", q: str = "", share_type: str = "",
+                   open_type: str = "", level: str = "", status: str = "") -> Response:
+    """The entries the list shows (same filters), as a download."""
+    fmt = format if format in EXPORT_FORMATS else "xlsx"
+    _, filters = _list_filter(q, share_type, open_type, level, status)
+    return download(f"{msg('catalog.sheet')}.{fmt}", fmt,
+                    export_catalog_bytes(get_platform(request), user.principal, fmt, filters))
+
+
 @router.get("/catalog")
 def catalog_page(
     request: Request,
@@ -154,21 +177,7 @@ def catalog_page(
     page: str = "1",
 ) -> Response:
     number = max(1, min(_int_or_none(page, "page") or 1, 10_000))
-    f = CatalogFilter(
-        q.strip()[:200],
-        share_type[:20],
-        open_type[:20],
-        _int_or_none(level[:2], "level"),
-        status[:20],
-        number,
-    )
-    filters = check_filter(
-        share_type=f.share_type or None,
-        open_type=f.open_type or None,
-        level=f.level,
-        status=f.status or None,
-        text=f.q or None,
-    )
+    f, filters = _list_filter(q, share_type, open_type, level, status, number)
     views = list_entries(
         get_platform(request), user.principal, filters, limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE
     )
