@@ -222,6 +222,35 @@ def test_full_scan_finds_a_type_that_starts_after_the_learning_sample(registry: 
     assert 0.7 <= hit.ratio <= 0.85  # 200k of 250k values, partly estimated
 
 
+def test_probes_back_off_while_they_find_nothing_and_resume_when_they_do(registry: Registry) -> None:
+    """A column's pruned recognizers are probed at batch 4, then 8 batches later, 16 … while the probes
+    change nothing; a probe that re-admits one brings the interval back to 4."""
+    from shuan.discovery import engine
+    from shuan.discovery.engine import ColumnClassifier
+
+    clf = ColumnClassifier(registry, full=True)
+    probed: list[int] = []
+    evaluate = clf._evaluate
+
+    def spy(acc, values, recs, texty, *, probe, batch_n=0, facts=None):  # type: ignore[no-untyped-def]
+        if probe:
+            probed.append(acc.batches)
+        evaluate(acc, values, recs, texty, probe=probe, batch_n=batch_n, facts=facts)
+
+    clf._evaluate = spy  # type: ignore[method-assign]
+    words = pl.DataFrame({"c": [f"待补录{i}" for i in range(6000)]})
+    for _ in range(29):  # the first update counts twice (learning sample, then the rest)
+        clf.update(words)
+    assert probed == [4, 4 + 8, 4 + 8 + 16]
+    acc = clf._cols["c"]
+    assert acc.probe_every == engine.PROBE_MAX_EVERY and acc.next_probe == 28 + engine.PROBE_MAX_EVERY
+    idn = ids(2000)
+    for _ in range(32):
+        clf.update(pl.DataFrame({"c": [idn[i % 2000] for i in range(6000)]}))
+    assert probed[3] == 60 and acc.probe_every == engine.PROBE_EVERY  # re-admitted: back to every 4th batch
+    assert any(clf.recs[i].type == "cn_resident_id" for i in acc.live or ())
+
+
 def test_overlong_cells_are_noted(registry: Registry) -> None:
     from shuan.discovery.normalize import MAX_CELL
 

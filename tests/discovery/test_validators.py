@@ -158,7 +158,9 @@ def test_ip(value: str, expected: bool) -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("116.397128,39.916527", True), ("39.916527,116.397128", True), ("-74.0060,40.7128", False),
-     ("150.1234,10.5678", False)],
+     ("150.1234,10.5678", False), ("116.397128, 39.916527", True), ("116.397128 ，  39.916527", True),
+     ("116.397128 39.916527", True), ("116.3971,-39.9165", False), ("73.4000,3.5000", True),
+     ("73.3999,3.5000", False), ("135.1000,53.6000", True), ("135.1001,53.6000", False)],
 )
 def test_coordinates(value: str, expected: bool) -> None:
     assert check(v.coordinate_pair, [value]) == [expected]

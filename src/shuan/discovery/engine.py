@@ -42,7 +42,8 @@ COVERAGE_RATIO = 0.8  # share of a mixed column its listed types (and organisati
 PROSE_SHARE = 0.3  # share of values with CJK/whitespace for a long column to count as free text
 PROBE_SHARE = 0.02  # pruned recognizers are re-checked on this share of every later batch …
 PROBE_MIN_ROWS = 500  # … and on at least this many values …
-PROBE_EVERY = 4  # … every fourth batch (a probe runs every recognizer once per column: a fixed cost)
+PROBE_EVERY = 4  # … every fourth batch (a probe runs every recognizer once per column: a fixed cost);
+PROBE_MAX_EVERY = 32  # a probe that changes nothing doubles the column's interval, up to this many batches
 LIVE_CHECK_ROWS = 5000  # rows of the first batch of a full scan that every recognizer sees
 PRUNE_AFTER_ROWS = 50_000  # a full scan re-checks which recognizers can still matter after this many values
 PARALLEL_MIN_ROWS = 2000  # below this, threads cost more than they save
@@ -126,6 +127,8 @@ class _ColumnAcc:
     id_birth_match: int = 0
     id_birth_rows: int = 0
     cost: float = 0.0  # seconds the last batch took (orders the columns of the next one)
+    next_probe: int = PROBE_EVERY  # the batch count at which pruned recognizers are probed next …
+    probe_every: int = PROBE_EVERY  # … and the interval after it (doubles while probes find nothing new)
 
 
 @dataclass
@@ -150,7 +153,9 @@ def prepare(batch: pa.RecordBatch | pa.Table | pl.DataFrame | PreparedBatch) -> 
     if isinstance(batch, pl.DataFrame):
         return PreparedBatch(batch)
     table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-    frame = pl.from_arrow(table, rechunk=False)
+    # one chunk per column (the engine's numpy paths read one buffer): Polars copies the values into
+    # its own layout anyway, so joining the Arrow chunks as it does is free
+    frame = pl.from_arrow(table, rechunk=table.num_rows > 0 and any(c.num_chunks > 1 for c in table.columns))
     assert isinstance(frame, pl.DataFrame)
     facts = {name: ByteFacts.of(table.column(i)) for i, name in enumerate(table.column_names)}
     return PreparedBatch(frame, facts if len(facts) == len(frame.columns) else {})
@@ -278,7 +283,7 @@ class ColumnClassifier:
         acc.cost = time.perf_counter() - start
 
     def _update_column(self, acc: _ColumnAcc, raw: pl.Series, facts: ByteFacts | None = None) -> None:
-        if acc.live is not None and not acc.live and acc.texty is not None and (acc.batches + 1) % PROBE_EVERY:
+        if acc.live is not None and not acc.live and acc.texty is not None and acc.batches + 1 != acc.next_probe:
             # nothing runs on this column in this batch (no live recognizer, no probe): count its values
             count = normalize.kept_count(raw, facts)
             if count is not None:
@@ -305,14 +310,19 @@ class ColumnClassifier:
                     if i not in live:
                         st.skip(n)
         acc.batches += 1
-        if acc.live is not None and len(live) < len(self._all) and acc.batches % PROBE_EVERY == 0:
-            # recognizers pruned from a full scan keep being probed on a random subsample of every batch:
-            # their share is estimated for the rows they skipped, and one that starts matching comes back
+        if acc.live is not None and len(live) < len(self._all) and acc.batches >= acc.next_probe:
+            # recognizers pruned from a full scan keep being probed on a random subsample of a batch now
+            # and then: their share is estimated for the rows they skipped, and one that starts matching
+            # comes back. A column whose probes find nothing new is probed half as often each time.
             k = min(n, max(PROBE_MIN_ROWS, int(n * PROBE_SHARE)))
             pick = np.sort(np.random.default_rng(acc.non_null).choice(n, k, replace=False)) if k < n else None
             sub = values if pick is None else values.gather(pick)
             self._evaluate(acc, sub, self._all, texty, probe=True, batch_n=n, facts=facts)
+            before = len(acc.live)
             self._readmit(acc)
+            changed = len(acc.live) != before
+            acc.probe_every = PROBE_EVERY if changed else min(acc.probe_every * 2, PROBE_MAX_EVERY)
+            acc.next_probe = acc.batches + acc.probe_every
 
     def _count_only(self, acc: _ColumnAcc, raw: pl.Series, facts: ByteFacts | None, n: int) -> None:
         """What `_update_column` does with `n` values and an empty live set, outside a probe batch."""

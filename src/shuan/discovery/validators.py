@@ -473,12 +473,14 @@ def _mac_matrix(cols: np.ndarray) -> np.ndarray:
 
 def coordinate_pair(values: pl.Series) -> pl.Series:
     """"lon,lat" or "lat,lon" with both inside China's bounding box."""
-    parts = values.str.replace_all(r"\s*[,，]\s*|\s+", ",").str.split_exact(",", 1)
-    a = parts.struct.field("field_0").cast(pl.Float64, strict=False)
-    b = parts.struct.field("field_1").cast(pl.Float64, strict=False)
+    # the shape is two numbers around a separator: read the first from the start and the second from
+    # the end (two searches without captures of the separator; half the cost of splitting)
+    col = pl.col("v")
+    a = col.str.extract(r"^(-?[0-9]+\.[0-9]+)").cast(pl.Float64, strict=False)
+    b = col.str.extract(r"(-?[0-9]+\.[0-9]+)$").cast(pl.Float64, strict=False)
     lon_lat = a.is_between(73.4, 135.1) & b.is_between(3.5, 53.6)
     lat_lon = b.is_between(73.4, 135.1) & a.is_between(3.5, 53.6)
-    return (lon_lat | lat_lon).fill_null(False).alias(values.name)
+    return values.to_frame("v").select((lon_lat | lat_lon).fill_null(False)).to_series().alias(values.name)
 
 
 def coordinate_axis(values: pl.Series) -> pl.Series:
