@@ -102,6 +102,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--scale 指定的规则不存在或没有行数阈值：{rule}（可用：{known}）",
         "--scale names a rule that does not exist or has no row threshold: {rule} (known: {known})",
     ),
+    "scan.unknown_type": ("没有识别器检测数据类型 {type}（shuan recognizers 列出全部类型）",
+                          "no recognizer detects the data type {type} (shuan recognizers lists them)"),
+    "scan.no_types": ("--types 至少要给出一种数据类型", "--types needs at least one data type"),
+    "scan.types_not_saved": ("只查找部分类型（--types）的扫描不能代替完整的分类分级，不写入清单库：请同时指定 --no-save",
+                             "a scan for some types only (--types) cannot stand for the whole classification "
+                             "and is not saved: add --no-save"),
+    "scan.types_only": ("本次只查找了指定的数据类型（{types}），其他类型未检测，分级只反映这些类型",
+                        "only the given data types were looked for ({types}); others were not, and the level "
+                        "reflects these types only"),
     "scale.syntax": ("--scale 的格式应为 规则=行数：{value}", "--scale must be RULE=ROWS: {value}"),
     # store
     "store.open": ("无法打开清单库 {url}：{reason}", "cannot open the inventory store {url}: {reason}"),

@@ -179,6 +179,32 @@ def test_unreachable_store_fails_before_scanning(capsys: pytest.CaptureFixture[s
     assert code == 0 and json.loads(out)["tables"]
 
 
+def test_scan_for_some_types_only(capsys: pytest.CaptureFixture[str], people_csv: Path) -> None:
+    """--types looks for the given types only (no birth dates from the ID cross-check either), says so in
+    every table's warnings, and is never saved as the inventory's classification."""
+    code, out, _ = run(capsys, "scan", str(people_csv), "--format", "json", "--no-save",
+                       "--types", "cn_resident_id", "--types", " cn_mobile ,")
+    assert code == 0
+    [table] = json.loads(out)["tables"]
+    found = {c["name"]: [t["type"] for t in c["types"]] for c in table["columns"]}
+    assert found == {"姓名": [], "公民身份号码": ["cn_resident_id"], "联系电话": ["cn_mobile"], "户籍地址": [],
+                     "登记日期": []}
+    assert "居民身份证号" in table["warnings"][0] and "分级只反映这些类型" in table["warnings"][0]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [(("--types", "cn_mobile,passport_no", "--no-save"), "passport_no"),
+     (("--types", " , ", "--no-save"), "--types"),
+     (("--types", "cn_mobile"), "--no-save")],
+)
+def test_scan_types_bad_input(capsys: pytest.CaptureFixture[str], people_csv: Path, isolated_home: Path,
+                              args: tuple[str, ...], needle: str) -> None:
+    code, out, err = run(capsys, "scan", str(people_csv), "--format", "json", *args)
+    assert code == 2 and out == "" and needle in err and len(err.strip().splitlines()) == 1
+    assert not any(isolated_home.rglob("*.db"))  # refused before the store was opened
+
+
 def test_header_only_csv_lists_its_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "h.csv").write_text("姓名,电话\n", encoding="utf-8")
     code, out, _ = run(capsys, "scan", str(tmp_path / "h.csv"), "--format", "json", "--no-save")

@@ -31,12 +31,15 @@ from shuan.messages import msg
               help="同时导出分类分级清单（.xlsx/.csv/.json）")
 @click.option("--save/--no-save", default=True, show_default=True, help="保存到清单库")
 @click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True, help="抽样扫描时并发读取的表数")
+@click.option("--types", "types", multiple=True, metavar="类型,…",
+              help="只查找这些数据类型（如 cn_resident_id,cn_mobile；可多次指定），用于不入库的专项排查，需与 --no-save 同用")
 def command(source: str, fmt: str, scheme: str | None, sample_rows: int | None, full: bool,
             recognizer_files: tuple[Path, ...], scale: tuple[str, ...], output_path: Path | None, save: bool,
-            workers: int) -> None:
+            workers: int, types: tuple[str, ...]) -> None:
     """扫描数据源（文件、目录、SQLite 文件或数据库 URL），识别敏感数据并分类分级。"""
     keep_freed_memory()
-    request = ScanRequest(source, scheme, sample_rows, full, recognizer_files, scale, workers, save, output_path)
+    request = ScanRequest(source, scheme, sample_rows, full, recognizer_files, scale, workers, save, output_path,
+                          types=types)
     outcome = run_with_progress(request, quiet=fmt == "json")
     if fmt == "json":
         output.emit_json(outcome.report.as_json())

@@ -415,8 +415,10 @@ class ColumnClassifier:
                                  facts: dict[str, ByteFacts | None] | None = None) -> None:
         """A date column whose dates equal the birth dates inside an ID column of the same rows is a
         birth-date column, whatever its name (obfuscated headers such as c05)."""
-        if self._settled:
-            return  # evidence from the learning sample is enough to name a birth-date column
+        if self._settled or "birth_date" not in self._type_index:
+            # evidence from the learning sample is enough to name a birth-date column; a registry without
+            # the type (a scan restricted to other types) does not look for one
+            return
         id_cols = [c for c in texts if self._is_id_column(c)]
         if not id_cols:
             return

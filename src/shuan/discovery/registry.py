@@ -145,6 +145,11 @@ class Registry:
     def types(self) -> list[str]:
         return list(dict.fromkeys(r.type for r in self.recognizers))
 
+    def only(self, types: Iterable[str]) -> Registry:
+        """The recognizers of these types (in registry order)."""
+        wanted = set(types)
+        return Registry(r for r in self.recognizers if r.type in wanted)
+
     def type_label(self, type_id: str) -> str:
         if type_id in TYPES:
             return TYPES[type_id].label

@@ -14,6 +14,7 @@ from shuan.errors import UsageError
 from shuan.grading.rules import Grader
 from shuan.grading.scheme import load_scheme
 from shuan.inventory.scan import Progress, ScanReport, run_scan
+from shuan.messages import msg
 
 if TYPE_CHECKING:
     from shuan.store.db import Store
@@ -31,6 +32,7 @@ class ScanRequest:
     save: bool = True
     output: Path | None = None
     keep_values: int = 0  # raw values kept per column (registered sources store them encrypted)
+    types: Sequence[str] = ()  # only these data types are looked for (a targeted, unsaved scan)
 
 
 @dataclass
@@ -50,11 +52,24 @@ def parse_scale(items: Sequence[str]) -> dict[str, int]:
     return out
 
 
-def registry_for(settings: Settings, files: Sequence[Path]) -> Registry:
+def registry_for(settings: Settings, files: Sequence[Path], types: Sequence[str] = ()) -> Registry:
     extra = list(files)
     if settings.recognizers is not None and settings.recognizers not in extra:
         extra.insert(0, settings.recognizers)
-    return Registry.default(extra)
+    registry = Registry.default(extra)
+    return registry.only(parse_types(types, registry)) if types else registry
+
+
+def parse_types(items: Sequence[str], registry: Registry) -> list[str]:
+    """`--types a,b --types c` → [a, b, c]; a type no recognizer detects is a usage error naming it."""
+    wanted = list(dict.fromkeys(t.strip() for item in items for t in item.split(",") if t.strip()))
+    known = set(registry.types())
+    for name in wanted:
+        if name not in known:
+            raise UsageError("scan.unknown_type", type=name)
+    if not wanted:
+        raise UsageError("scan.no_types")
+    return wanted
 
 
 def scan(request: ScanRequest, settings: Settings, progress: Progress | None = None) -> ScanOutcome:
@@ -62,7 +77,10 @@ def scan(request: ScanRequest, settings: Settings, progress: Progress | None = N
     a bad option or an unreachable store costs nothing; the save is one transaction."""
     # the store and the export writers (SQLAlchemy, Alembic, xlsxwriter: about half a second of imports)
     # load only when used, so a --no-save scan starts faster
-    registry = registry_for(settings, request.recognizer_files)
+    if request.types and request.save:
+        # a look for a few types cannot stand in the inventory for the whole classification and grading
+        raise UsageError("scan.types_not_saved")
+    registry = registry_for(settings, request.recognizer_files, request.types)
     grader = Grader(load_scheme(request.scheme or settings.scheme), registry, parse_scale(request.scale))
     store: Store | None = None
     if request.save:
@@ -73,6 +91,10 @@ def scan(request: ScanRequest, settings: Settings, progress: Progress | None = N
         sample = None if request.full else (request.sample_rows or settings.sample_rows)
         report = run_scan(request.source, registry, grader, sample=sample, batch_rows=settings.batch_rows,
                           workers=request.workers, progress=progress, keep_values=request.keep_values)
+        if request.types:
+            note = msg("scan.types_only", types="、".join(registry.type_label(t) for t in registry.types()))
+            for table in report.tables:
+                table.warnings.insert(0, note)
         scan_id = None
         if store is not None:
             from shuan.inventory.persist import save_scan
