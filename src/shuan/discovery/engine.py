@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -131,34 +132,81 @@ class _ColumnAcc:
     probe_every: int = PROBE_EVERY  # … and the interval after it (doubles while probes find nothing new)
 
 
-@dataclass
-class PreparedBatch:
-    """A batch as the classifier reads it: a Polars frame, plus facts about each text column's bytes
-    when the batch came as Arrow (see bytefacts). Built by `prepare`, which a reader thread may call
-    so that the conversion overlaps with classifying the previous batch."""
+class BatchColumn:
+    """One column of a batch as the classifier reads it: its values as text (None for binary data),
+    converted from Arrow when first asked for, on the column's own thread. A column that this batch only
+    counts (no live recognizer) is never converted: its count comes from Arrow."""
 
-    frame: pl.DataFrame
-    facts: dict[str, ByteFacts | None] = field(default_factory=dict)
+    def __init__(self, load: Callable[[], pl.Series | None], non_null: int | None = None) -> None:
+        self._load: Callable[[], pl.Series | None] | None = load
+        self._text: pl.Series | None = None
+        self.non_null = non_null  # values that are not null, when known without converting
+
+    @classmethod
+    def of_series(cls, series: pl.Series) -> BatchColumn:
+        return cls(lambda: normalize.to_text(series))
+
+    @classmethod
+    def of_arrow(cls, name: str, column: pa.ChunkedArray) -> BatchColumn:
+        def load() -> pl.Series | None:
+            # one chunk (the engine's numpy paths read one buffer): Polars copies the values into its own
+            # layout anyway, so joining the Arrow chunks as it does costs nothing more
+            series = pl.from_arrow(column, rechunk=column.num_chunks > 1)
+            assert isinstance(series, pl.Series)
+            return normalize.to_text(series.alias(name))
+
+        text = column.type in (pa.string(), pa.large_string())
+        return cls(load, len(column) - column.null_count if text else None)
 
     @property
-    def num_rows(self) -> int:
-        return self.frame.height
+    def text(self) -> pl.Series | None:
+        if self._load is not None:
+            self._text, self._load = self._load(), None
+        return self._text
+
+    def values(self) -> pl.Series:
+        text = self.text
+        assert text is not None  # only asked of columns known to hold text
+        return text
+
+    def subset(self, keep: pl.Series) -> BatchColumn:
+        def load() -> pl.Series | None:
+            text = self.text
+            return None if text is None else text.filter(keep)
+
+        return BatchColumn(load)
+
+
+@dataclass
+class PreparedBatch:
+    """A batch as the classifier reads it: its columns (see BatchColumn), plus facts about each text
+    column's bytes when the batch came as Arrow (see bytefacts). Built by `prepare`, which a reader
+    thread may call; every conversion waits until a column's thread asks for it."""
+
+    columns: dict[str, BatchColumn]
+    num_rows: int
+    facts: dict[str, ByteFacts | None] = field(default_factory=dict)
+
+    def subset(self, keep: np.ndarray) -> PreparedBatch:
+        """The rows where `keep` is true (the byte facts of the whole batch hold for any of its rows)."""
+        mask = pl.Series(keep)
+        return PreparedBatch({name: col.subset(mask) for name, col in self.columns.items()}, int(keep.sum()),
+                             self.facts)
 
 
 def prepare(batch: pa.RecordBatch | pa.Table | pl.DataFrame | PreparedBatch) -> PreparedBatch:
-    """Convert a batch once (Polars reads Arrow chunks as they are; the byte facts are computed when
-    first asked, on the column's thread)."""
+    """Wrap a batch once; nothing is converted or computed yet (the byte facts are computed when first
+    asked, on the column's thread)."""
     if isinstance(batch, PreparedBatch):
         return batch
     if isinstance(batch, pl.DataFrame):
-        return PreparedBatch(batch)
+        return PreparedBatch({name: BatchColumn.of_series(batch.get_column(name)) for name in batch.columns},
+                             batch.height)
     table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-    # one chunk per column (the engine's numpy paths read one buffer): Polars copies the values into
-    # its own layout anyway, so joining the Arrow chunks as it does is free
-    frame = pl.from_arrow(table, rechunk=table.num_rows > 0 and any(c.num_chunks > 1 for c in table.columns))
-    assert isinstance(frame, pl.DataFrame)
-    facts = {name: ByteFacts.of(table.column(i)) for i, name in enumerate(table.column_names)}
-    return PreparedBatch(frame, facts if len(facts) == len(frame.columns) else {})
+    names = table.column_names
+    columns = {name: BatchColumn.of_arrow(name, table.column(i)) for i, name in enumerate(names)}
+    facts = {name: ByteFacts.of(table.column(i)) for i, name in enumerate(names)}
+    return PreparedBatch(columns, table.num_rows, facts if len(columns) == len(names) else {})
 
 
 def mask_example(value: str) -> str:
@@ -199,40 +247,29 @@ class ColumnClassifier:
 
     def update(self, batch: pa.RecordBatch | pa.Table | pl.DataFrame | PreparedBatch) -> None:
         prepared = prepare(batch)
-        df, facts = prepared.frame, prepared.facts
-        if self.full and df.height > LIVE_CHECK_ROWS and any(
-            self._cols.get(c) is None or self._cols[c].live is None for c in df.columns
+        if self.full and prepared.num_rows > LIVE_CHECK_ROWS and any(
+            self._cols.get(c) is None or self._cols[c].live is None for c in prepared.columns
         ):
             # a full scan first learns which recognizers can matter from a random subsample, then runs
             # only those over every remaining row (the subsample rows are counted once, not twice)
-            picked = np.zeros(df.height, dtype=bool)
-            picked[np.random.default_rng(0).choice(df.height, LIVE_CHECK_ROWS, replace=False)] = True
-            mask = pl.Series(picked)
-            self._update_frame(df.filter(mask), facts)
+            picked = np.zeros(prepared.num_rows, dtype=bool)
+            picked[np.random.default_rng(0).choice(prepared.num_rows, LIVE_CHECK_ROWS, replace=False)] = True
+            self._update_frame(prepared.subset(picked))
             self._settle_live()
-            df = df.filter(~mask)
-        self._update_frame(df, facts)
+            prepared = prepared.subset(~picked)
+        self._update_frame(prepared)
 
-    def _update_frame(self, df: pl.DataFrame, facts: dict[str, ByteFacts | None] | None = None) -> None:
-        texts: dict[str, pl.Series] = {}
-        work: list[tuple[_ColumnAcc, pl.Series, ByteFacts | None]] = []
-        for name in df.columns:
-            acc = self._acc(name)
-            raw = normalize.to_text(df.get_column(name))
-            if raw is None:
-                acc.binary = True
-                continue
-            texts[name] = raw
-            work.append((acc, raw, (facts or {}).get(name)))
+    def _update_frame(self, batch: PreparedBatch) -> None:
+        work = [(self._acc(name), col, batch.facts.get(name)) for name, col in batch.columns.items()]
         # columns are independent: evaluate them on all cores (Polars releases the GIL); the costliest
         # (by the last batch) start first, so that no core waits for one long column at the end
-        if len(work) > 1 and df.height >= PARALLEL_MIN_ROWS:
+        if len(work) > 1 and batch.num_rows >= PARALLEL_MIN_ROWS:
             work.sort(key=lambda item: -item[0].cost)
             list(_pool().map(lambda item: self._timed_update(*item), work))
         else:
-            for acc, raw, fact in work:
-                self._update_column(acc, raw, fact)
-        self._cross_check_birth_dates(texts, facts)
+            for acc, col, fact in work:
+                self._update_column(acc, col, fact)
+        self._cross_check_birth_dates(batch)
         if self._settled:
             for acc, _, _ in work:
                 if acc.live and acc.non_null >= PRUNE_AFTER_ROWS:
@@ -277,18 +314,25 @@ class ColumnClassifier:
             self._order.append(name)
         return acc
 
-    def _timed_update(self, acc: _ColumnAcc, raw: pl.Series, facts: ByteFacts | None) -> None:
+    def _timed_update(self, acc: _ColumnAcc, col: BatchColumn, facts: ByteFacts | None) -> None:
         start = time.perf_counter()
-        self._update_column(acc, raw, facts)
+        self._update_column(acc, col, facts)
         acc.cost = time.perf_counter() - start
 
-    def _update_column(self, acc: _ColumnAcc, raw: pl.Series, facts: ByteFacts | None = None) -> None:
+    def _update_column(self, acc: _ColumnAcc, col: BatchColumn, facts: ByteFacts | None = None) -> None:
+        if acc.binary:
+            return
         if acc.live is not None and not acc.live and acc.texty is not None and acc.batches + 1 != acc.next_probe:
             # nothing runs on this column in this batch (no live recognizer, no probe): count its values
-            count = normalize.kept_count(raw, facts)
+            # (from Arrow when no value can be a null token: the column is then never converted)
+            count = normalize.kept_count(col.values, facts, non_null=col.non_null)
             if count is not None:
-                self._count_only(acc, raw, facts, count)
+                self._count_only(acc, col, facts, count)
                 return
+        raw = col.text
+        if raw is None:
+            acc.binary = True
+            return
         values = normalize.base(raw, facts)
         n = values.len()
         if n == 0:
@@ -324,12 +368,12 @@ class ColumnClassifier:
             acc.probe_every = PROBE_EVERY if changed else min(acc.probe_every * 2, PROBE_MAX_EVERY)
             acc.next_probe = acc.batches + acc.probe_every
 
-    def _count_only(self, acc: _ColumnAcc, raw: pl.Series, facts: ByteFacts | None, n: int) -> None:
+    def _count_only(self, acc: _ColumnAcc, col: BatchColumn, facts: ByteFacts | None, n: int) -> None:
         """What `_update_column` does with `n` values and an empty live set, outside a probe batch."""
         if n == 0:
             return
         acc.non_null += n
-        acc.truncated += normalize.truncated(raw, facts)
+        acc.truncated += normalize.truncated(col.values, facts)
         if acc.texty:
             acc.text_rows += n
         for st in acc.value.values():
@@ -411,14 +455,14 @@ class ColumnClassifier:
         rec = self.recs[i]
         return rec.hint_ratio if self._header[acc.name][i] == hints.POSITIVE else rec.min_ratio
 
-    def _cross_check_birth_dates(self, texts: dict[str, pl.Series],
-                                 facts: dict[str, ByteFacts | None] | None = None) -> None:
+    def _cross_check_birth_dates(self, batch: PreparedBatch) -> None:
         """A date column whose dates equal the birth dates inside an ID column of the same rows is a
         birth-date column, whatever its name (obfuscated headers such as c05)."""
         if self._settled or "birth_date" not in self._type_index:
             # evidence from the learning sample is enough to name a birth-date column; a registry without
             # the type (a scan restricted to other types) does not look for one
             return
+        texts = {name: text for name, col in batch.columns.items() if (text := col.text) is not None}
         id_cols = [c for c in texts if self._is_id_column(c)]
         if not id_cols:
             return
@@ -427,7 +471,7 @@ class ColumnClassifier:
 
         def compare(item: tuple[str, pl.Series]) -> tuple[str, int, int]:
             name, raw = item
-            fact = (facts or {}).get(name)
+            fact = batch.facts.get(name)
             if fact is not None and not fact.may_start_digit:
                 return name, 0, 0  # no value starts with a digit: none is a date
             ymd = date_ints(raw.fill_null("").str.slice(0, 30).str.strip_chars())

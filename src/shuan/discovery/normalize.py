@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 import polars as pl
@@ -41,10 +41,19 @@ def to_text(series: pl.Series) -> pl.Series | None:
         return None
 
 
-def truncated(series: pl.Series, facts: ByteFacts | None = None) -> int:
+#: a column's values, or how to get them (a column still in Arrow form is converted only when needed)
+Values = pl.Series | Callable[[], pl.Series]
+
+
+def _values(values: Values) -> pl.Series:
+    return values if isinstance(values, pl.Series) else values()
+
+
+def truncated(values: Values, facts: ByteFacts | None = None) -> int:
     """How many cells are longer than MAX_CELL (byte length is a cheap upper bound, checked first)."""
     if facts is not None and facts.max_bytes <= MAX_CELL:
         return 0
+    series = _values(values)
     long = series.str.len_bytes() > MAX_CELL
     if not long.any():
         return 0
@@ -71,13 +80,17 @@ def base(series: pl.Series, facts: ByteFacts | None = None) -> pl.Series:
     return s.filter(s.is_not_null() & ~s.is_in(_null_tokens()))
 
 
-def kept_count(series: pl.Series, facts: ByteFacts | None) -> int | None:
-    """How many values `base(series, facts)` keeps, without normalizing them all (None: not known
+def kept_count(values: Values, facts: ByteFacts | None, *, non_null: int | None = None) -> int | None:
+    """How many values `base(values, facts)` keeps, without normalizing them all (None: not known
     cheaply). With no value starting or ending with a space, a value is dropped only when null or when
     it maps to a null token, and mapping (full-width forms to ASCII) at most divides its length by 3:
-    only values of at most 3 × MAX_TOKEN_BYTES bytes need normalizing."""
+    only values of at most 3 × MAX_TOKEN_BYTES bytes need normalizing. `non_null`, when the caller
+    knows it, spares reading the values when none is that short."""
     if facts is None or facts.edge_space:
         return None
+    if non_null is not None and facts.min_bytes > 3 * MAX_TOKEN_BYTES:
+        return non_null
+    series = _values(values)
     non_null = series.len() - series.null_count()
     if facts.min_bytes > 3 * MAX_TOKEN_BYTES:
         return non_null
