@@ -119,6 +119,33 @@ def test_byte_facts_are_supersets() -> None:
     assert ByteFacts.of(pa.array([1, 2])) is None
 
 
+FACTS = ("max_bytes", "min_bytes", "null_count", "non_ascii", "fullwidth", "ascii_lower", "separators",
+         "whitespace", "may_start_digit", "may_start_86", "edge_space")
+
+
+def test_byte_facts_of_a_chunked_column_equal_those_of_one_array() -> None:
+    """A reader's column comes in chunks (empty ones, slices): every fact is the same as on the joined
+    array (each chunk is read on its own, nothing is joined or copied)."""
+    import pyarrow as pa
+
+    rng = random.Random(9)
+    pieces = ["a", "中", " ", "\u3000", "\u00a0", "\u2003", "\t", "Ａ", "-", "1", "+86", "\n", "x\u205f", "é"]
+    for _ in range(300):
+        chunks = []
+        for _ in range(rng.randint(1, 5)):
+            values = [None if rng.random() < 0.1 else "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+                      for _ in range(rng.randint(0, 8))]
+            chunk = pa.array(values, type=rng.choice([pa.string(), pa.large_string()]))
+            chunks.append(chunk.slice(1) if len(chunk) > 2 and rng.random() < 0.3 else chunk)
+        kind = chunks[0].type
+        column = pa.chunked_array([c.cast(kind) for c in chunks], type=kind)
+        joined, parts = ByteFacts.of(column.combine_chunks()), ByteFacts.of(column)
+        assert joined is not None and parts is not None
+        for fact in FACTS:
+            assert getattr(parts, fact) == getattr(joined, fact), (fact, column.to_pylist())
+        assert (parts.first_bytes == joined.first_bytes).all()
+
+
 def reference_base(series: pl.Series) -> pl.Series:
     """normalize.base as it was written first: cut, trim, map full-width forms, trim again, drop nulls."""
     s = series.str.slice(0, normalize.MAX_CELL).str.strip_chars()
@@ -238,7 +265,8 @@ def test_full_scan_with_byte_facts_equals_scan_without() -> None:
     with_facts, without = ColumnClassifier(registry, full=True), ColumnClassifier(registry, full=True)
     for start in range(0, n, 8000):
         part = table.slice(start, 8000)
-        with_facts.update(part)
+        # as a reader delivers it: one chunk per block (converted to Polars only when a column is read)
+        with_facts.update(pa.Table.from_batches(part.to_batches(max_chunksize=rng.randint(300, 3000))))
         frame = pl.from_arrow(part)
         assert isinstance(frame, pl.DataFrame)
         without.update(frame)

@@ -81,7 +81,11 @@ _SPACE3_CODES = _code_set(_SPACE3)
 
 
 class ByteFacts:
-    """Facts about the values of one Arrow string column, each computed when first asked."""
+    """Facts about the values of one Arrow string column, each computed when first asked.
+
+    A reader's column arrives in chunks (one per CSV block); every question is answered chunk by chunk
+    on views of Arrow's own buffers, so a batch costs no copy of its bytes (joining the chunks and
+    copying them into a `bytes` object cost twice the column's size per batch in fresh memory)."""
 
     def __init__(self, column: pa.Array | pa.ChunkedArray) -> None:
         self._column = column
@@ -94,55 +98,30 @@ class ByteFacts:
         return cls(column)
 
     @cached_property
-    def _part(self) -> _Chunk:
-        # one contiguous array (a reader's small chunks would cost a numpy call each per question)
+    def _parts(self) -> list[_Chunk]:
         column = self._column
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-        return _chunk(column)
-
-    @cached_property
-    def _bytes(self) -> bytes:
-        # `in` on bytes is memchr / two-way search: far faster than a numpy pass per question
-        return self._part.data.tobytes()
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        return [_chunk(chunk) for chunk in chunks if len(chunk)]
 
     def _holds(self, *needles: bytes) -> bool:
-        """Whether one of the byte strings occurs. Single bytes go to memchr; a multi-byte UTF-8 sequence
-        is found from its lead byte (memchr first: usually absent), then its other bytes (numpy), since
-        a plain substring search is slow on Chinese text full of the same continuation bytes."""
-        data = self._bytes
-        by_lead: dict[int, list[bytes]] = {}
-        for needle in needles:
-            if len(needle) == 1:
-                if needle in data:
-                    return True
-            else:
-                by_lead.setdefault(needle[0], []).append(needle)
-        d = self._part.data
-        for lead, seqs in by_lead.items():
-            pos = data.find(bytes((lead,)))
-            for _ in range(8):  # the first few occurrences, one memchr each: a hit there is common
-                if pos < 0 or any(data.startswith(seq, pos) for seq in seqs):
-                    break
-                pos = data.find(bytes((lead,)), pos + 1)
-            if pos < 0:
-                continue
-            if any(data.startswith(seq, pos) for seq in seqs):
-                return True
-            at = np.flatnonzero(d == lead)
-            for width in sorted({len(seq) for seq in seqs}):
-                codes = _code_set(tuple(seq for seq in seqs if len(seq) == width))
-                if np.isin(_codes(d, at, width), codes).any():
-                    return True
-        return False
+        """Whether one of the byte strings occurs (values never span chunks, so each chunk is searched
+        on its own; its bytes are copied into a short-lived `bytes`, about a megabyte)."""
+        return any(_part_holds(part.data, needles) for part in self._parts if part.data.size)
 
     @cached_property
-    def _lengths(self) -> np.ndarray:
-        return np.diff(self._part.offsets)
+    def _extremes(self) -> tuple[int, int]:
+        """(longest value, shortest value that is not null) in bytes (a null slot has length 0)."""
+        longest, shortest = 0, 1 << 62
+        for part in self._parts:
+            lengths = np.diff(part.offsets)
+            longest = max(longest, int(lengths.max(initial=0)))
+            valid = lengths if part.valid is None else lengths[part.valid]
+            shortest = min(shortest, int(valid.min(initial=1 << 62)))
+        return longest, shortest
 
     @cached_property
     def max_bytes(self) -> int:
-        return int(self._lengths.max(initial=0))
+        return self._extremes[0]
 
     @cached_property
     def null_count(self) -> int:
@@ -151,13 +130,11 @@ class ByteFacts:
     @cached_property
     def min_bytes(self) -> int:
         """The shortest value that is not null (a null slot has length 0 in Arrow)."""
-        valid = self._part.valid
-        lengths = self._lengths if valid is None else self._lengths[valid]
-        return int(lengths.min(initial=1 << 62))
+        return self._extremes[1]
 
     @cached_property
     def non_ascii(self) -> bool:
-        return bool(self._part.data.size and self._part.data.max() >= 0x80)
+        return any(part.data.size and part.data.max() >= 0x80 for part in self._parts)
 
     @cached_property
     def fullwidth(self) -> bool:
@@ -167,8 +144,9 @@ class ByteFacts:
     @cached_property
     def ascii_lower(self) -> bool:
         """May hold a-z (after normalization)."""
-        d = self._part.data
-        return self.fullwidth or bool(d.size and ((d - np.uint8(97)) < 26).any())
+        return self.fullwidth or any(
+            part.data.size and bool(((part.data - np.uint8(97)) < 26).any()) for part in self._parts
+        )
 
     @cached_property
     def separators(self) -> bool:
@@ -187,10 +165,10 @@ class ByteFacts:
     @cached_property
     def first_bytes(self) -> np.ndarray:
         """Which bytes (0–255) start a value (a boolean per byte value)."""
-        part = self._part
-        starts, ends = part.offsets[:-1], part.offsets[1:]
         present = np.zeros(256, dtype=bool)
-        present[part.data[starts[ends > starts]]] = True
+        for part in self._parts:
+            starts, ends = part.offsets[:-1], part.offsets[1:]
+            present[part.data[starts[ends > starts]]] = True
         return present
 
     @cached_property
@@ -210,27 +188,61 @@ class ByteFacts:
         """Whether a value starts or ends with a White_Space character (what `strip_chars` removes)."""
         if not self.whitespace:
             return False
-        part = self._part
-        d = part.data
-        if d.size == 0:
-            return False
-        starts, ends = part.offsets[:-1], part.offsets[1:]
-        keep = ends > starts  # empty values and null slots have no edge
-        starts, ends = starts[keep], ends[keep]
-        first, last = d[starts], d[ends - 1]
-        if ((((first - np.uint8(9)) < 5) | (first == 32)) | (((last - np.uint8(9)) < 5) | (last == 32))).any():
-            return True
-        if not self.non_ascii:
-            return False
-        # multi-byte spaces: only values whose first byte may lead one, or whose last byte may end one
-        head = starts[np.isin(first, _SPACE_LEADS)]
-        if head.size and (np.isin(_codes(d, head, 2), _SPACE2_CODES) | np.isin(_codes(d, head, 3), _SPACE3_CODES)).any():
-            return True
-        at = np.flatnonzero(np.isin(last, _SPACE_LASTS))
-        if at.size:
-            begin, end = starts[at], ends[at]
-            two = np.isin(_codes(d, end - 2, 2), _SPACE2_CODES) & (end - 2 >= begin)
-            three = np.isin(_codes(d, end - 3, 3), _SPACE3_CODES) & (end - 3 >= begin)
-            if (two | three).any():
+        return any(_part_edge_space(part, non_ascii=self.non_ascii) for part in self._parts)
+
+
+def _part_holds(d: np.ndarray, needles: tuple[bytes, ...]) -> bool:
+    """`ByteFacts._holds` on one chunk's bytes. Single bytes go to memchr; a multi-byte UTF-8 sequence
+    is found from its lead byte (memchr first: usually absent), then its other bytes (numpy), since a
+    plain substring search is slow on Chinese text full of the same continuation bytes."""
+    data = d.tobytes()  # `in` on bytes is memchr / two-way search: far faster than a numpy pass
+    by_lead: dict[int, list[bytes]] = {}
+    for needle in needles:
+        if len(needle) == 1:
+            if needle in data:
                 return True
+        else:
+            by_lead.setdefault(needle[0], []).append(needle)
+    for lead, seqs in by_lead.items():
+        pos = data.find(bytes((lead,)))
+        for _ in range(8):  # the first few occurrences, one memchr each: a hit there is common
+            if pos < 0 or any(data.startswith(seq, pos) for seq in seqs):
+                break
+            pos = data.find(bytes((lead,)), pos + 1)
+        if pos < 0:
+            continue
+        if any(data.startswith(seq, pos) for seq in seqs):
+            return True
+        at = np.flatnonzero(d == lead)
+        for width in sorted({len(seq) for seq in seqs}):
+            codes = _code_set(tuple(seq for seq in seqs if len(seq) == width))
+            if np.isin(_codes(d, at, width), codes).any():
+                return True
+    return False
+
+
+def _part_edge_space(part: _Chunk, *, non_ascii: bool) -> bool:
+    """`ByteFacts.edge_space` on one chunk."""
+    d = part.data
+    if d.size == 0:
         return False
+    starts, ends = part.offsets[:-1], part.offsets[1:]
+    keep = ends > starts  # empty values and null slots have no edge
+    starts, ends = starts[keep], ends[keep]
+    first, last = d[starts], d[ends - 1]
+    if ((((first - np.uint8(9)) < 5) | (first == 32)) | (((last - np.uint8(9)) < 5) | (last == 32))).any():
+        return True
+    if not non_ascii:
+        return False
+    # multi-byte spaces: only values whose first byte may lead one, or whose last byte may end one
+    head = starts[np.isin(first, _SPACE_LEADS)]
+    if head.size and (np.isin(_codes(d, head, 2), _SPACE2_CODES) | np.isin(_codes(d, head, 3), _SPACE3_CODES)).any():
+        return True
+    at = np.flatnonzero(np.isin(last, _SPACE_LASTS))
+    if at.size:
+        begin, end = starts[at], ends[at]
+        two = np.isin(_codes(d, end - 2, 2), _SPACE2_CODES) & (end - 2 >= begin)
+        three = np.isin(_codes(d, end - 3, 3), _SPACE3_CODES) & (end - 3 >= begin)
+        if (two | three).any():
+            return True
+    return False
