@@ -147,6 +147,9 @@ NEGATIVES = [
     ("子网掩码", lambda: column(["255.255.255.0", "255.255.254.0"]), "ip_address"),
     ("残疾类别", lambda: column(["肢体残疾", "多重残疾", "精神残疾"]), "medical_info"),
     ("cfbh", lambda: column(["CF7054586629", "CF5348052500", "CF5021811512"]), "mac_address"),
+    # half dotted codes that pass as ICD-10 subcategories, half bare ones: a parts column, not diagnoses
+    # (the disease dictionary, which matches nothing here, must not lend its lower threshold)
+    ("配件编码", lambda: column(["J31", "H57", "B19.5", "E08.1", "K22", "A40.1"]), "medical_info"),
 ]
 
 

@@ -527,10 +527,13 @@ class ColumnClassifier:
             i = max(recs, key=lambda k: acc.value[k].estimate(acc.non_null))
             rec, st, h = self.recs[i], acc.value[i], header[i]
             ratio = shares[t]
+            # the share a type needs is that of a recognizer that found some of it: a recognizer of the same
+            # type that matched nothing (a disease dictionary beside ICD codes) lends it no lower threshold
+            found = [k for k in recs if acc.value[k].estimate(acc.non_null) > 0] or recs
             thresholds = [
                 max(r.min_ratio, 0.9) if header[k] == hints.NEGATIVE
                 else (r.hint_ratio if header[k] == hints.POSITIVE else r.min_ratio)
-                for k in recs for r in (self.recs[k],)
+                for k in found for r in (self.recs[k],)
             ]
             by_coverage = bool(mixed) and t in secondary and covered >= COVERAGE_RATIO
             if ratio < min(thresholds) and not by_coverage:
