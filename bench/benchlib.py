@@ -51,6 +51,11 @@ PATTERNS: dict[str, str] = {
 }
 
 
+#: the data type of `shuan scan --types` that each pattern of PATTERNS stands for (ripgrep's "date" is
+#: the only one without a type of the same name: the scan's date type is the birth date)
+EQUIVALENT_TYPES: dict[str, str] = {name: ("birth_date" if name == "date" else name) for name in PATTERNS}
+
+
 def rg_pattern(name: str) -> str:
     """The pattern as given to ripgrep: bounded by ASCII word boundaries (cells are comma-separated),
     except before a pattern that starts with a Chinese character (plates), where none is needed."""
