@@ -231,3 +231,26 @@ def test_a_table_that_panics_the_reader_is_one_error(capsys: pytest.CaptureFixtu
     doc = json.loads(out)
     assert code == 0 and [t["name"] for t in doc["tables"]] == ["good"]
     assert [e["table"] for e in doc["errors"]] == ["money"] and "\n" not in doc["errors"][0]["error"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "preset", "expected"),
+    [(["shuan", "scan", "x.csv"], None, "1"), (["shuan", "detect", "x.txt"], None, "1"),
+     (["shuan", "scan", "x.csv"], "4", "4"), (["shuan", "serve"], None, None)],
+)
+def test_self_parallel_commands_give_polars_one_thread(argv: list[str], preset: str | None,
+                                                       expected: str | None) -> None:
+    """scan/detect spread columns over cores themselves: Polars' (and OpenBLAS's) pools get one thread,
+    decided before Polars loads; a user's own setting wins; other commands are left alone."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS")}
+    if preset is not None:
+        env["POLARS_MAX_THREADS"] = preset
+    code = (f"import sys; sys.argv = {argv!r}; import shuan.cli, os; "
+            "print(os.environ.get('POLARS_MAX_THREADS'), os.environ.get('OPENBLAS_NUM_THREADS'))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    threads, blas = out.split()
+    assert threads == str(expected) and blas == ("1" if argv[1] in ("scan", "detect") else "None")
