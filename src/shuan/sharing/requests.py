@@ -160,6 +160,19 @@ def share_times() -> ShareTimes:
 # -- views ------------------------------------------------------------------------------------------
 
 
+def _plain(view: Any) -> dict[str, Any]:
+    """A view's fields as JSON values: datetimes as ISO text, tuples as lists, nested views as dicts."""
+    out: dict[str, Any] = {}
+    for k in view.__dataclass_fields__:
+        value = getattr(view, k)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = [v.as_dict() if hasattr(v, "as_dict") else v for v in value]
+        out[k] = value
+    return out
+
+
 @dataclass(frozen=True)
 class DecisionView:
     id: int
@@ -179,9 +192,7 @@ class DecisionView:
     valid: bool | None = None  # the signature verifies (None: not checked)
 
     def as_dict(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        out["decided_at"] = self.decided_at.isoformat()
-        return out
+        return _plain(self)
 
 
 @dataclass(frozen=True)
@@ -223,17 +234,7 @@ class RequestView:
         return self.status in REVIEW_STATES
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k in self.__dataclass_fields__:
-            value = getattr(self, k)
-            if isinstance(value, datetime):
-                value = value.isoformat()
-            elif k == "decisions":
-                value = [d.as_dict() for d in value]
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[k] = value
-        return out
+        return _plain(self)
 
 
 @dataclass(frozen=True)
@@ -247,9 +248,7 @@ class DecisionCheck:
     key_fingerprint: str
 
     def as_dict(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        out["decided_at"] = self.decided_at.isoformat()
-        return out
+        return _plain(self)
 
 
 @dataclass(frozen=True)
