@@ -156,11 +156,13 @@ class ByteFacts:
     @cached_property
     def whitespace(self) -> bool:
         """May hold a character of Unicode White_Space (what `\\s` matches in Rust's regex)."""
-        if self.fullwidth or self._holds(b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c"):
+        if self.fullwidth:
             return True
-        # U+0085, U+00A0 (C2 85/A0); U+1680 (E1 9A 80); U+2000–U+200A, U+2028/9, U+202F (E2 80 xx);
-        # U+205F (E2 81 9F); U+3000 (E3 80 80, covered by fullwidth)
-        return self.non_ascii and self._holds(b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f")
+        # ASCII 09–0D and 20; U+0085, U+00A0 (C2 85/A0); U+1680 (E1 9A 80); U+2000–U+200A, U+2028/9,
+        # U+202F (E2 80 xx); U+205F (E2 81 9F); U+3000 (E3 80 80, covered by fullwidth). One search:
+        # each chunk's bytes are read once
+        wide = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f") if self.non_ascii else ()
+        return self._holds(b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", *wide)
 
     @cached_property
     def first_bytes(self) -> np.ndarray:

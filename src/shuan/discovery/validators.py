@@ -18,6 +18,7 @@ import polars as pl
 import pyarrow as pa
 
 from shuan.discovery import lexicon
+from shuan.discovery.trie import trie_regex
 
 Validator = Callable[[pl.Series], pl.Series]
 
@@ -423,8 +424,6 @@ def _mobile_matrix(cols: np.ndarray) -> np.ndarray:
 @cache
 def _landline_pattern() -> str:
     """The area codes that exist, as one alternation: three digits after 01/02, four after 03–09."""
-    from shuan.discovery.trie import trie_regex
-
     codes = lexicon.area_codes()
     three = [c for c in codes if len(c) == 3 and c[1] in "12"]
     four = [c for c in codes if len(c) == 4 and c[1] in "3456789"]
