@@ -130,8 +130,7 @@ def run_rg(path: Path, size: int) -> dict[str, Any] | None:
     }
     if run.returncode not in (0, 1):
         result["combined"]["error"] = run.stderr.strip()[-500:]
-    # the same pass, but finding every match rather than stopping at a line's first one
-    result["combined_every_match"] = rg_every_match(path, size)
+    # "combined_every_match", the same pass finding every match, is run by main, --repeat times
     total = 0.0
     for name in PATTERNS:
         one = run_timed([*args, "-e", rg_pattern(name), str(path)], measure_rss=False)
@@ -203,20 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     if rg is None:
         print("ripgrep (rg) is not installed: the ripgrep baseline is skipped. Install it with "
               "`apt-get install ripgrep` (the Makefile bench target does this).")  # fmt: skip
-    shuan = shuan_types = None
-    if not args.skip_shuan:
-        # interleaved: equivalent types, every recognizer, ripgrep's pass; medians of each
-        runs_types: list[dict[str, Any]] = []
-        runs_all: list[dict[str, Any]] = []
-        runs_rg: list[dict[str, Any]] = []
-        for k in range(max(1, args.repeat)):
+    # interleaved: equivalent types, every recognizer, ripgrep's every-match pass; medians of each
+    runs_types: list[dict[str, Any]] = []
+    runs_all: list[dict[str, Any]] = []
+    runs_rg: list[dict[str, Any]] = []
+    for k in range(max(1, args.repeat)):
+        if not args.skip_shuan:
             runs_types.append(run_shuan(path, size, args.timeout, types, quiet=k > 0))
             runs_all.append(run_shuan(path, size, args.timeout, quiet=k > 0))
-            if rg is not None:
-                runs_rg.append(rg_every_match(path, size))
-        shuan_types, shuan = repeated(runs_types, size), repeated(runs_all, size)
         if rg is not None:
-            rg["combined_every_match"] = repeated(runs_rg, size)
+            runs_rg.append(rg_every_match(path, size))
+    shuan_types = repeated(runs_types, size) if runs_types else None
+    shuan = repeated(runs_all, size) if runs_all else None
+    if rg is not None:
+        rg["combined_every_match"] = repeated(runs_rg, size)
     print(
         "$ naive: python csv + re.fullmatch per cell"
         + (f" (first {args.naive_mb} MB)" if args.naive_mb else "")
