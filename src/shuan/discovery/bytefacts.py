@@ -19,6 +19,7 @@ from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 _TEXT_TYPES = (pa.string(), pa.large_string())
 
@@ -163,6 +164,11 @@ class ByteFacts:
         # each chunk's bytes are read once
         wide = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f") if self.non_ascii else ()
         return self._holds(b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", *wide)
+
+    def count_in(self, words: pa.Array) -> int:
+        """How many values equal one of `words` (raw bytes, no normalization; Arrow's hash lookup, so a
+        column is counted without being converted)."""
+        return int(pc.sum(pc.is_in(self._column, value_set=words.cast(self._column.type))).as_py() or 0)
 
     @cached_property
     def first_bytes(self) -> np.ndarray:

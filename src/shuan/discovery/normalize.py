@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 
 import polars as pl
+import pyarrow as pa
 
 from shuan.discovery.bytefacts import ByteFacts
 
@@ -90,6 +91,10 @@ def kept_count(values: Values, facts: ByteFacts | None, *, non_null: int | None 
         return None
     if non_null is not None and facts.min_bytes > 3 * MAX_TOKEN_BYTES:
         return non_null
+    if non_null is not None and not facts.fullwidth:
+        # nothing to trim or map: a value is dropped exactly when it is a null token as it stands (a
+        # value cut to MAX_CELL is far longer than any token), counted in Arrow without converting
+        return non_null - facts.count_in(_null_tokens_arrow())
     series = _values(values)
     non_null = series.len() - series.null_count()
     if facts.min_bytes > 3 * MAX_TOKEN_BYTES:
@@ -104,6 +109,11 @@ def halfwidth(s: pl.Series, *, check: bool = True) -> pl.Series:
     if check and not s.str.contains_any(_FULL).any():
         return s
     return s.str.replace_many(_FULL, _HALF)
+
+
+@cache
+def _null_tokens_arrow() -> pa.Array:
+    return pa.array(NULL_TOKENS, type=pa.string())
 
 
 @cache
