@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	@# an editable install is not byte-compiled (pip compiles what it copies): do it, or every command
+	@# compiles the package afresh where writing bytecode is off (PYTHONDONTWRITEBYTECODE)
+	$(BIN)/python -m compileall -q src >/dev/null
 	@touch $(STAMP)
 
 venv: $(STAMP)

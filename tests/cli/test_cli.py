@@ -254,3 +254,22 @@ def test_self_parallel_commands_give_polars_one_thread(argv: list[str], preset: 
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     threads, blas = out.split()
     assert threads == str(expected) and blas == ("1" if argv[1] in ("scan", "detect") else "None")
+
+
+@pytest.mark.parametrize("command", ["scan", "detect"])
+def test_self_parallel_commands_collect_again_once_started(command: str, tmp_path: Path) -> None:
+    """The collector is off while scan/detect start up, and on (start-up objects frozen) once the
+    command runs: a long scan must not run without it."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "t.csv"
+    data.write_text("姓名\n张三\n", encoding="utf-8")
+    argv = ["shuan", command, str(data)] + (["--no-save", "--format", "json"] if command == "scan" else [])
+    code = (f"import sys; sys.argv = {argv!r}; import gc, shuan.cli; print(gc.isenabled()); "
+            "import shuan.cli.main as m, atexit; atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count() > 0)); "
+            "m.main(sys.argv[1:])")
+    env = {"SHUAN_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    lines = out.strip().splitlines()
+    assert lines[0] == "False" and lines[-1] == "True True"

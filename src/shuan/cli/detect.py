@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from shuan.cli import started
 from shuan.config import get_settings
 from shuan.discovery.text import TextDetector
 from shuan.errors import ShuanError
@@ -40,6 +41,7 @@ def _lines(path: str) -> Iterator[str]:
 def command(file: str, fmt: str, recognizer_files: tuple[Path, ...]) -> None:
     """在自由文本中识别敏感信息（每行一条记录，输出 JSON Lines）。"""
     detector = TextDetector(registry_for(get_settings(), recognizer_files))
+    started()  # modules and recognizers are loaded: freeze them, collect from here on
     out = sys.stdout
     chunk: list[str] = []
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ctypes
-import gc
 import sys
 from pathlib import Path
 
 import click
 
-from shuan.cli import output
+from shuan.cli import output, started
 from shuan.config import get_settings
 from shuan.inventory.scan import summary
 from shuan.inventory.service import ScanOutcome, ScanRequest, scan
@@ -39,9 +38,7 @@ def command(source: str, fmt: str, scheme: str | None, sample_rows: int | None, 
             workers: int, types: tuple[str, ...]) -> None:
     """扫描数据源（文件、目录、SQLite 文件或数据库 URL），识别敏感数据并分类分级。"""
     keep_freed_memory()
-    # the objects made so far (modules, recognizers, settings) live as long as the process: the garbage
-    # collector's full passes during the scan need not walk them again and again
-    gc.freeze()
+    started()  # modules and settings are loaded: freeze them, collect from here on
     request = ScanRequest(source, scheme, sample_rows, full, recognizer_files, scale, workers, save, output_path,
                           types=types)
     outcome = run_with_progress(request, quiet=fmt == "json")
