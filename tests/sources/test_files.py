@@ -145,6 +145,22 @@ def test_quoted_fields_with_delimiters_and_newlines(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("every", [1, 7, 400])
+def test_quoted_line_breaks_across_block_cuts_read_like_any_other_row(tmp_path: Path, every: int) -> None:
+    """Blocks are first cut at line breaks; a cut inside a quoted value makes Arrow's parser stop, and
+    the file is read again quote-aware: every row arrives once, whole, whether the multi-line values
+    are everywhere, occasional or rare, and malformed rows are still counted once."""
+    rows = [[str(i), f"第{i}条\n续行{i}" if i % every == 0 else f"备注{i}"] for i in range(3000)]
+    rows.insert(1500, ["bad"])  # one malformed row (too few cells)
+    path = write_csv(tmp_path / "m.csv", ["id", "备注"], rows)
+    with open_source(str(path), block_size=4096) as source:
+        reader, batches = read(source, "m")
+    table = to_table(batches)
+    assert table.column("id").to_pylist() == [str(i) for i in range(3000)]
+    assert table.column("备注").to_pylist() == [r[1] for r in rows if len(r) == 2]
+    assert reader.rows == 3000 and reader.skipped_rows == 1
+
+
 def test_malformed_rows_are_skipped_counted_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("id,name\n1,张三\n2\n3,李四\n4,王五,多余\n5,赵六\n", encoding="utf-8")

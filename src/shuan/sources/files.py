@@ -197,7 +197,7 @@ class CsvReader(FileTableReader):
             return TableError("table.empty", table=self.name)
         return super()._translate(exc)
 
-    def _open(self, block_size: int, *, count_invalid: bool) -> pacsv.CSVStreamingReader:
+    def _open(self, block_size: int, *, count_invalid: bool, newlines: bool = True) -> pacsv.CSVStreamingReader:
         def on_invalid(row: Any) -> str:
             if count_invalid:
                 with self._lock:
@@ -216,7 +216,7 @@ class CsvReader(FileTableReader):
                 encoding=arrow_encoding(self.encoding or "utf-8"),
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=self.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+                delimiter=self.delimiter, newlines_in_values=newlines, invalid_row_handler=on_invalid
             ),
             convert_options=pacsv.ConvertOptions(
                 default_column_type=pa.string(),
@@ -247,12 +247,16 @@ class CsvReader(FileTableReader):
         schema = _string_schema(self.columns)
         block = min(_START_BLOCK_SIZE, self.block_size)
         yielded = 0
+        # Blocks are first cut at their last line break (a fifth less parsing than finding quoted line
+        # breaks first). If a quoted value holds a line break at a cut, Arrow's parser cannot finish the
+        # block and says so ("out of sync with chunker"): the file is then read again quote-aware.
+        newlines = False
         while True:
-            # a retry with a bigger block re-parses from the start: recount skipped rows, skip delivered ones
+            # a retry re-parses from the start: recount skipped rows, skip delivered ones
             self.skipped_rows = 0
             self._first_bad = None
             skip = yielded
-            reader = self._open(block, count_invalid=True)
+            reader = self._open(block, count_invalid=True, newlines=newlines)
             try:
                 for batch in reader:
                     if skip:
@@ -266,6 +270,9 @@ class CsvReader(FileTableReader):
                         yield pa.RecordBatch.from_arrays(batch.columns, schema=schema)
                 return
             except pa.ArrowInvalid as exc:
+                if not newlines and "out of sync" in str(exc):
+                    newlines = True
+                    continue
                 if "straddl" not in str(exc) or block >= self.block_size:
                     raise
                 block = min(block * 8, self.block_size)
