@@ -50,3 +50,10 @@ def test_read_ahead_reraises_in_consumer() -> None:
         for item in read_ahead(failing()):
             got.append(item)
     assert got == [1]
+
+
+def test_coalesce_first_table_may_be_smaller() -> None:
+    batches = [_batch(3 * k, 3) for k in range(10)]
+    out = list(coalesce(iter(batches), 9, first_rows=4))
+    assert [t.num_rows for t in out] == [6, 9, 9, 6]
+    assert [v for t in out for v in t.column(0).to_pylist()] == [str(i) for i in range(30)]

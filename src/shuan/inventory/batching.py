@@ -21,20 +21,23 @@ T = TypeVar("T")
 _DONE = object()
 
 
-def coalesce(batches: Iterator[pa.RecordBatch], target_rows: int) -> Iterator[pa.Table]:
+def coalesce(batches: Iterator[pa.RecordBatch], target_rows: int, first_rows: int | None = None) -> Iterator[pa.Table]:
+    """Tables of about `target_rows` rows (the first of about `first_rows`, when given: the consumer
+    can start on it while the reader parses on)."""
     pending: list[pa.RecordBatch] = []
     rows = 0
+    target = first_rows or target_rows
     for batch in batches:
         if batch.num_rows == 0:
             continue
         if pending and batch.schema != pending[0].schema:
             yield _combine(pending)
-            pending, rows = [], 0
+            pending, rows, target = [], 0, target_rows
         pending.append(batch)
         rows += batch.num_rows
-        if rows >= target_rows:
+        if rows >= target:
             yield _combine(pending)
-            pending, rows = [], 0
+            pending, rows, target = [], 0, target_rows
     if pending:
         yield _combine(pending)
 

@@ -105,6 +105,7 @@ class ScanReport:
 
 
 VALUE_WIDTH = 200  # characters of a kept sample value
+FIRST_BATCH_ROWS = 20_000  # rows of a full scan's first batch (4 × the engine's LIVE_CHECK_ROWS subsample)
 
 Progress = Callable[[str, int, int, int], None]  # (table, tables done, tables in all, rows read in this table)
 
@@ -118,7 +119,10 @@ def scan_table(source: Source, name: str, registry: Registry, grader: Grader, *,
 
     def batches() -> Iterator[tuple[pa.Table, PreparedBatch]]:
         # on the reader thread: parse, group and convert the next batch while this one is classified
-        for table in coalesce(reader.batches(), batch_rows):
+        # a full scan's first batch is smaller: the classifier starts on it (every recognizer on a
+        # subsample) while the reader parses the next, instead of waiting for a whole batch to be parsed
+        first = min(batch_rows, FIRST_BATCH_ROWS) if sample is None else None
+        for table in coalesce(reader.batches(), batch_rows, first):
             yield table, prepare(table)
 
     for batch, prepared in read_ahead(batches()):
