@@ -42,6 +42,14 @@ class _Chunk:
     offsets: np.ndarray  # n + 1, relative to the first value
     data: np.ndarray  # the value bytes (zero-copy view)
     valid: np.ndarray | None  # None: no nulls
+    _raw: bytes | None = None
+
+    def raw(self) -> bytes:
+        """The value bytes as one `bytes` (copied once, for substring searches: `in` and `find` on bytes
+        are memchr / two-way searches, far faster than a numpy pass)."""
+        if self._raw is None:
+            self._raw = self.data.tobytes()
+        return self._raw
 
 
 def _chunk(arr: pa.Array) -> _Chunk:
@@ -107,7 +115,7 @@ class ByteFacts:
     def _holds(self, *needles: bytes) -> bool:
         """Whether one of the byte strings occurs (values never span chunks, so each chunk is searched
         on its own; its bytes are copied into a short-lived `bytes`, about a megabyte)."""
-        return any(_part_holds(part.data, needles) for part in self._parts if part.data.size)
+        return any(_part_holds(part, needles) for part in self._parts if part.data.size)
 
     @cached_property
     def _extremes(self) -> tuple[int, int]:
@@ -165,6 +173,11 @@ class ByteFacts:
         wide = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f") if self.non_ascii else ()
         return self._holds(b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", *wide)
 
+    def values_up_to(self, max_bytes: int) -> pa.ChunkedArray:
+        """The values (not null) of at most `max_bytes` bytes, picked in Arrow (nothing else is copied)."""
+        column = self._column if isinstance(self._column, pa.ChunkedArray) else pa.chunked_array([self._column])
+        return column.filter(pc.less_equal(pc.binary_length(column), max_bytes), null_selection_behavior="drop")
+
     def count_in(self, words: pa.Array) -> int:
         """How many values equal one of `words` (raw bytes, no normalization; Arrow's hash lookup, so a
         column is counted without being converted)."""
@@ -199,11 +212,11 @@ class ByteFacts:
         return any(_part_edge_space(part, non_ascii=self.non_ascii) for part in self._parts)
 
 
-def _part_holds(d: np.ndarray, needles: tuple[bytes, ...]) -> bool:
+def _part_holds(part: _Chunk, needles: tuple[bytes, ...]) -> bool:
     """`ByteFacts._holds` on one chunk's bytes. Single bytes go to memchr; a multi-byte UTF-8 sequence
     is found from its lead byte (memchr first: usually absent), then its other bytes (numpy), since a
     plain substring search is slow on Chinese text full of the same continuation bytes."""
-    data = d.tobytes()  # `in` on bytes is memchr / two-way search: far faster than a numpy pass
+    d, data = part.data, part.raw()
     by_lead: dict[int, list[bytes]] = {}
     for needle in needles:
         if len(needle) == 1:

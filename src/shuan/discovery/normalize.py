@@ -95,6 +95,11 @@ def kept_count(values: Values, facts: ByteFacts | None, *, non_null: int | None 
         # nothing to trim or map: a value is dropped exactly when it is a null token as it stands (a
         # value cut to MAX_CELL is far longer than any token), counted in Arrow without converting
         return non_null - facts.count_in(_null_tokens_arrow())
+    if non_null is not None:
+        # full-width forms (Chinese prose is full of full-width punctuation) may map a short value to a
+        # token: only the short values are picked (in Arrow), converted and normalized
+        short = pl.Series(facts.values_up_to(3 * MAX_TOKEN_BYTES))
+        return non_null - (short.len() - base(short, facts).len())
     series = _values(values)
     non_null = series.len() - series.null_count()
     if facts.min_bytes > 3 * MAX_TOKEN_BYTES:
