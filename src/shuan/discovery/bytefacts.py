@@ -114,7 +114,7 @@ class ByteFacts:
 
     def _holds(self, *needles: bytes) -> bool:
         """Whether one of the byte strings occurs (values never span chunks, so each chunk is searched
-        on its own; its bytes are copied into a short-lived `bytes`, about a megabyte)."""
+        on its own, in a `bytes` copy of its values made once for every question, see `_Chunk.raw`)."""
         return any(_part_holds(part, needles) for part in self._parts if part.data.size)
 
     @cached_property

@@ -324,7 +324,7 @@ class ColumnClassifier:
             return
         if acc.live is not None and not acc.live and acc.texty is not None and acc.batches + 1 != acc.next_probe:
             # nothing runs on this column in this batch (no live recognizer, no probe): count its values
-            # (from Arrow when no value can be a null token: the column is then never converted)
+            # (in Arrow when no value has a space at either end: the column is then never converted)
             count = normalize.kept_count(col.values, facts, non_null=col.non_null)
             if count is not None:
                 self._count_only(acc, col, facts, count)

@@ -85,26 +85,28 @@ def kept_count(values: Values, facts: ByteFacts | None, *, non_null: int | None 
     """How many values `base(values, facts)` keeps, without normalizing them all (None: not known
     cheaply). With no value starting or ending with a space, a value is dropped only when null or when
     it maps to a null token, and mapping (full-width forms to ASCII) at most divides its length by 3:
-    only values of at most 3 × MAX_TOKEN_BYTES bytes need normalizing. `non_null`, when the caller
-    knows it, spares reading the values when none is that short."""
+    only values of at most 3 × MAX_TOKEN_BYTES bytes can be dropped. `non_null`, when the caller knows
+    it, says that `facts` describe exactly these values: they are then counted in Arrow, never
+    converted (otherwise the facts only bound them, e.g. for a subset of the rows they describe)."""
     if facts is None or facts.edge_space:
         return None
-    if non_null is not None and facts.min_bytes > 3 * MAX_TOKEN_BYTES:
-        return non_null
-    if non_null is not None and not facts.fullwidth:
-        # nothing to trim or map: a value is dropped exactly when it is a null token as it stands (a
-        # value cut to MAX_CELL is far longer than any token), counted in Arrow without converting
-        return non_null - facts.count_in(_null_tokens_arrow())
+    short_bytes = 3 * MAX_TOKEN_BYTES
     if non_null is not None:
+        if facts.min_bytes > short_bytes:
+            return non_null
+        if not facts.fullwidth:
+            # nothing to map: a value is dropped exactly when it is a null token as it stands (a value
+            # cut to MAX_CELL is far longer than any token)
+            return non_null - facts.count_in(_null_tokens_arrow())
         # full-width forms (Chinese prose is full of full-width punctuation) may map a short value to a
         # token: only the short values are picked (in Arrow), converted and normalized
-        short = pl.Series(facts.values_up_to(3 * MAX_TOKEN_BYTES))
+        short = pl.Series(facts.values_up_to(short_bytes))
         return non_null - (short.len() - base(short, facts).len())
     series = _values(values)
     non_null = series.len() - series.null_count()
-    if facts.min_bytes > 3 * MAX_TOKEN_BYTES:
+    if facts.min_bytes > short_bytes:
         return non_null
-    short = series.filter((series.str.len_bytes() <= 3 * MAX_TOKEN_BYTES).fill_null(False))
+    short = series.filter((series.str.len_bytes() <= short_bytes).fill_null(False))
     return non_null - (short.len() - base(short, facts).len())
 
 
