@@ -241,19 +241,24 @@ def test_a_table_that_panics_the_reader_is_one_error(capsys: pytest.CaptureFixtu
 def test_self_parallel_commands_give_polars_one_thread(argv: list[str], preset: str | None,
                                                        expected: str | None) -> None:
     """scan/detect spread columns over cores themselves: Polars' (and OpenBLAS's) pools get one thread,
-    decided before Polars loads; a user's own setting wins; other commands are left alone."""
+    decided before Polars loads; a user's own setting wins; other commands are left alone. They also keep
+    the memory Arrow's allocator frees (no purge), which other commands (a long-running server) do not."""
     import os
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS")}
+    names = ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS", "MIMALLOC_PURGE_DELAY")
+    env = {k: v for k, v in os.environ.items() if k not in names}
     if preset is not None:
         env["POLARS_MAX_THREADS"] = preset
+        env["MIMALLOC_PURGE_DELAY"] = "250"
     code = (f"import sys; sys.argv = {argv!r}; import shuan.cli, os; "
-            "print(os.environ.get('POLARS_MAX_THREADS'), os.environ.get('OPENBLAS_NUM_THREADS'))")
+            f"print(*[os.environ.get(name) for name in {names!r}])")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    threads, blas = out.split()
-    assert threads == str(expected) and blas == ("1" if argv[1] in ("scan", "detect") else "None")
+    threads, blas, purge = out.split()
+    self_parallel = argv[1] in ("scan", "detect")
+    assert threads == str(expected) and blas == ("1" if self_parallel else "None")
+    assert purge == ("250" if preset else "-1" if self_parallel else "None")
 
 
 @pytest.mark.parametrize("command", ["scan", "detect"])

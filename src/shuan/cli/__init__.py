@@ -13,6 +13,13 @@ SELF_PARALLEL = frozenset({"scan", "detect"})
 if len(sys.argv) > 1 and sys.argv[1] in SELF_PARALLEL:
     for variable in ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    # Arrow's allocator (mimalloc) hands memory that stayed free for 10 ms back to the kernel; a full scan
+    # frees and allocates a batch's worth every few hundred milliseconds, so each batch faulted in fresh
+    # zeroed pages (huge pages here): twice the system CPU time of a scan kept at its high-water mark
+    # (bench/throughput.py; a one-second delay gained nothing). The scan is a short-lived process whose
+    # peak is bounded by the batches in flight: it keeps what it freed (2.2 GB CSV: 608 MiB peak, was
+    # 549). Read by mimalloc when pyarrow loads.
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
     # start-up (imports, settings, recognizers) allocates hundreds of thousands of objects that live as
     # long as the process: the collector's passes over them found nothing and took ~10 % of start-up.
     # The command turns it back on with `started()` once they exist.
