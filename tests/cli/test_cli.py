@@ -242,12 +242,12 @@ def test_self_parallel_commands_give_polars_one_thread(argv: list[str], preset: 
                                                        expected: str | None) -> None:
     """scan/detect spread columns over cores themselves: Polars' (and OpenBLAS's) pools get one thread,
     decided before Polars loads; a user's own setting wins; other commands are left alone. They also keep
-    the memory Arrow's allocator frees (no purge), which other commands (a long-running server) do not."""
+    the memory Arrow's allocator frees (no purge), in ordinary pages (no huge pages), which other commands (a long-running server) do not."""
     import os
     import subprocess
     import sys
 
-    names = ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS", "MIMALLOC_PURGE_DELAY")
+    names = ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS", "MIMALLOC_PURGE_DELAY", "MIMALLOC_ALLOW_THP")
     env = {k: v for k, v in os.environ.items() if k not in names}
     if preset is not None:
         env["POLARS_MAX_THREADS"] = preset
@@ -255,10 +255,11 @@ def test_self_parallel_commands_give_polars_one_thread(argv: list[str], preset: 
     code = (f"import sys; sys.argv = {argv!r}; import shuan.cli, os; "
             f"print(*[os.environ.get(name) for name in {names!r}])")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    threads, blas, purge = out.split()
+    threads, blas, purge, thp = out.split()
     self_parallel = argv[1] in ("scan", "detect")
     assert threads == str(expected) and blas == ("1" if self_parallel else "None")
     assert purge == ("250" if preset else "-1" if self_parallel else "None")
+    assert thp == ("0" if self_parallel else "None")
 
 
 @pytest.mark.parametrize("command", ["scan", "detect"])

@@ -13,13 +13,16 @@ SELF_PARALLEL = frozenset({"scan", "detect"})
 if len(sys.argv) > 1 and sys.argv[1] in SELF_PARALLEL:
     for variable in ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    # Arrow's allocator (mimalloc) hands memory that stayed free for 10 ms back to the kernel; a full scan
-    # frees and allocates a batch's worth every few hundred milliseconds, so each batch faulted in fresh
-    # zeroed pages (huge pages here): twice the system CPU time of a scan kept at its high-water mark
-    # (bench/throughput.py; a one-second delay gained nothing). The scan is a short-lived process whose
-    # peak is bounded by the batches in flight: it keeps what it freed (2.2 GB CSV: 608 MiB peak, was
-    # 549). Read by mimalloc when pyarrow loads.
+    # Arrow's allocator (mimalloc) hands memory that stayed free for 10 ms back to the kernel and asks
+    # for transparent huge pages. A full scan frees and allocates a batch's worth every few hundred
+    # milliseconds, so each batch faulted in fresh zeroed huge pages, and where the kernel compacts
+    # memory for huge pages on such a fault ("defrag" madvise, as here) it did so at every batch: twice
+    # the system CPU time, and the most variable part of a scan's time (bench/throughput.py: sys 1.2 s
+    # -> 0.6 s, medians of 11; each setting alone gains little, a one-second purge delay nothing). A
+    # scan is a short-lived process whose peak is bounded by the batches in flight: it keeps what it
+    # freed, in ordinary pages. Read by mimalloc when pyarrow loads; a user's own setting wins.
     os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
+    os.environ.setdefault("MIMALLOC_ALLOW_THP", "0")
     # start-up (imports, settings, recognizers) allocates hundreds of thousands of objects that live as
     # long as the process: the collector's passes over them found nothing and took ~10 % of start-up.
     # The command turns it back on with `started()` once they exist.
