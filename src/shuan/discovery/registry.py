@@ -8,7 +8,7 @@ the recognizer and the field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -29,28 +29,35 @@ from shuan.messages import msg, validation_reason
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
 
 
+#: the bundled dictionaries as regex text, by macro name; each is built when a pattern first uses it
+#: (the administrative areas' alternation alone takes tens of milliseconds: a scan for a few types
+#: builds only the ones their recognizers use)
+_BUNDLED: dict[str, Callable[[], str]] = {
+    "surname": lambda: surname_alternation(compound=False),
+    "compound_surname": lambda: surname_alternation(compound=True),
+    "given": given_char_class,
+    "admin": admin_alternation,
+    "disease": lambda: trie_regex(lexicon.diseases()),
+    "plate_province": lexicon.plate_provinces,
+    "ethnicity": lambda: trie_regex(lexicon.ethnicities()[0] - {"其他", "外国血统中国籍人士"}),
+}
+
+
 @cache
-def _macros() -> dict[str, str]:
-    return {
-        "surname": surname_alternation(compound=False),
-        "compound_surname": surname_alternation(compound=True),
-        "given": given_char_class(),
-        "admin": admin_alternation(),
-        "disease": trie_regex(lexicon.diseases()),
-        "plate_province": lexicon.plate_provinces(),
-        "ethnicity": trie_regex(lexicon.ethnicities()[0] - {"其他", "外国血统中国籍人士"}),
-    }
+def _bundled(name: str) -> str:
+    return _BUNDLED[name]()
 
 
 def _expand(value: Any, where: str, local: dict[str, str] | None = None) -> Any:
     """Replace {{macro}} in every string; file-level macros first, then the bundled dictionaries."""
-    macros = {**_macros(), **(local or {})}
     if isinstance(value, str):
         def sub(m: re.Match[str]) -> str:
             name = m.group(1)
-            if name not in macros:
-                raise ConfigError("recognizer.field", name=where, field="macro", reason=f"unknown macro {{{{{name}}}}}")
-            return macros[name]
+            if local and name in local:
+                return local[name]
+            if name in _BUNDLED:
+                return _bundled(name)
+            raise ConfigError("recognizer.field", name=where, field="macro", reason=f"unknown macro {{{{{name}}}}}")
 
         return _MACRO.sub(sub, value)
     if isinstance(value, list):
@@ -85,20 +92,30 @@ def _error_from_validation(path: str, data: dict[str, Any], exc: ValidationError
     return ConfigError("recognizer.field", name=f"{path}: {name}", field=field, reason=validation_reason(err))
 
 
-def parse_recognizers(text: str, origin: str, *, builtin: bool = False) -> list[Recognizer]:
-    """Parse and validate one YAML document of recognizers."""
+def _document(text: str, origin: str) -> tuple[list[Any], dict[str, str]]:
+    """A YAML document of recognizers: its items (not yet validated) and its own macros, expanded."""
     data = yamlsafe.load(text, origin, "recognizer.file", path=origin)
     if not isinstance(data, dict) or "recognizers" not in data:
         raise ConfigError("recognizer.file", path=origin, reason=msg("recognizer.top"))
     items = data.get("recognizers")
     if not isinstance(items, list):
         raise ConfigError("recognizer.file", path=origin, reason=msg("recognizer.list"))
-    local = _file_macros(data, origin)
-    expanded = {"recognizers": [_expand(item, f"{origin}#{i + 1}", local) for i, item in enumerate(items)]}
+    return items, _file_macros(data, origin)
+
+
+def _validate(items: list[Any], origin: str, local: dict[str, str], *, builtin: bool, first: int = 0) -> list[Recognizer]:
+    """Expand the macros of `items` (the document's items from index `first` on) and validate them."""
+    expanded = {"recognizers": [_expand(item, f"{origin}#{first + i + 1}", local) for i, item in enumerate(items)]}
     try:
         return RecognizerFile.model_validate(expanded, context={"builtin": builtin}).recognizers
     except ValidationError as exc:
-        raise _error_from_validation(origin, data, exc) from exc
+        raise _error_from_validation(origin, {"recognizers": items}, exc) from exc
+
+
+def parse_recognizers(text: str, origin: str, *, builtin: bool = False) -> list[Recognizer]:
+    """Parse and validate one YAML document of recognizers."""
+    items, local = _document(text, origin)
+    return _validate(items, origin, local, builtin=builtin)
 
 
 def load_file(path: Path) -> list[Recognizer]:
@@ -115,9 +132,30 @@ def load_file(path: Path) -> list[Recognizer]:
 
 
 @cache
-def builtin_recognizers() -> tuple[Recognizer, ...]:
+def _builtin_document() -> tuple[list[Any], dict[str, str]]:
     text = resources.files("shuan.discovery").joinpath("builtin.yaml").read_text(encoding="utf-8")
-    return tuple(parse_recognizers(text, "builtin.yaml", builtin=True))
+    return _document(text, "builtin.yaml")
+
+
+@cache
+def _builtin(index: int) -> Recognizer:
+    """The built-in recognizer at `index`, validated when first asked for (one object per process)."""
+    items, local = _builtin_document()
+    return _validate(items[index : index + 1], "builtin.yaml", local, builtin=True, first=index)[0]
+
+
+def builtin_types() -> list[str]:
+    """The types the built-in recognizers detect, in order (without validating the recognizers)."""
+    items, _ = _builtin_document()
+    return list(dict.fromkeys(str(item.get("type")) for item in items if isinstance(item, dict)))
+
+
+def builtin_recognizers(types: Collection[str] | None = None) -> tuple[Recognizer, ...]:
+    """The built-in recognizers, or those of `types`: only these are validated and only the
+    dictionaries they use are built (a scan for a few types starts faster)."""
+    items, _ = _builtin_document()
+    return tuple(_builtin(i) for i, item in enumerate(items)
+                 if types is None or (isinstance(item, dict) and item.get("type") in types))
 
 
 class Registry:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shuan.config import Settings
-from shuan.discovery.registry import Registry
+from shuan.discovery.registry import Registry, builtin_recognizers, builtin_types, load_file
 from shuan.errors import UsageError
 from shuan.grading.rules import Grader
 from shuan.grading.scheme import load_scheme
@@ -53,17 +53,21 @@ def parse_scale(items: Sequence[str]) -> dict[str, int]:
 
 
 def registry_for(settings: Settings, files: Sequence[Path], types: Sequence[str] = ()) -> Registry:
+    """The built-in recognizers and the user's (`files`, then SHUAN_RECOGNIZERS); with `types`, only
+    the recognizers of these types (the built-in others are not even validated)."""
     extra = list(files)
     if settings.recognizers is not None and settings.recognizers not in extra:
         extra.insert(0, settings.recognizers)
-    registry = Registry.default(extra)
-    return registry.only(parse_types(types, registry)) if types else registry
+    if not types:
+        return Registry.default(extra)
+    custom = [rec for path in extra for rec in load_file(path)]
+    wanted = parse_types(types, [*builtin_types(), *(rec.type for rec in custom)])
+    return Registry([*builtin_recognizers(wanted), *custom]).only(wanted)
 
 
-def parse_types(items: Sequence[str], registry: Registry) -> list[str]:
+def parse_types(items: Sequence[str], known: Sequence[str]) -> list[str]:
     """`--types a,b --types c` → [a, b, c]; a type no recognizer detects is a usage error naming it."""
     wanted = list(dict.fromkeys(t.strip() for item in items for t in item.split(",") if t.strip()))
-    known = set(registry.types())
     for name in wanted:
         if name not in known:
             raise UsageError("scan.unknown_type", type=name)
