@@ -53,7 +53,7 @@ def parse_scale(items: Sequence[str]) -> dict[str, int]:
 
 
 def registry_for(settings: Settings, files: Sequence[Path], types: Sequence[str] = ()) -> Registry:
-    """The built-in recognizers and the user's (`files`, then SHUAN_RECOGNIZERS); with `types`, only
+    """The built-in recognizers and the user's (SHUAN_RECOGNIZERS, then `files`); with `types`, only
     the recognizers of these types (the built-in others are not even validated)."""
     extra = list(files)
     if settings.recognizers is not None and settings.recognizers not in extra:
