@@ -92,9 +92,8 @@ _SPACE3_CODES = _code_set(_SPACE3)
 class ByteFacts:
     """Facts about the values of one Arrow string column, each computed when first asked.
 
-    A reader's column arrives in chunks (one per CSV block); every question is answered chunk by chunk
-    on views of Arrow's own buffers, so a batch costs no copy of its bytes (joining the chunks and
-    copying them into a `bytes` object cost twice the column's size per batch in fresh memory)."""
+    A column may come in several chunks; every question is answered chunk by chunk on views of Arrow's
+    own buffers, and the substring questions share one `bytes` copy per chunk (see `_Chunk.raw`)."""
 
     def __init__(self, column: pa.Array | pa.ChunkedArray) -> None:
         self._column = column

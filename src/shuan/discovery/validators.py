@@ -384,7 +384,7 @@ def _series(name: str) -> pl.Series:
     three, four = lexicon.mobile_prefixes()
     full, short = lexicon.ethnicities()
     data = {
-        "mobile3": three, "mobile4": four, "area": lexicon.area_codes(), "ethnicity": full | short,
+        "mobile3": three, "mobile4": four, "ethnicity": full | short,
     }[name]
     return pl.Series(sorted(data), dtype=pl.Utf8)
 
