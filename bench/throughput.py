@@ -98,7 +98,7 @@ def run_shuan(path: Path, size: int, timeout: float | None = None, extra: tuple[
 
 def repeated(runs: list[dict[str, Any]], size: int) -> dict[str, Any]:
     """The run with the median wall time among successful ones (all their times kept), else the failure."""
-    good = [r for r in runs if r.get("returncode") == 0 and not r.get("error")]
+    good = [r for r in runs if r.get("ok", r.get("returncode") == 0) and not r.get("error")]
     if not good:
         return runs[-1]
     walls = sorted(r["wall_s"] for r in good)
@@ -117,7 +117,7 @@ def rg_every_match(path: Path, size: int) -> dict[str, Any]:
     every = run_timed([rg, "--no-config", "--no-messages", "--count-matches", *pattern_args, str(path)],
                       measure_rss=False)
     return {"wall_s": every.wall_s, "matches": _int(every.stdout), "mb_per_s": size / 1e6 / every.wall_s,
-            "returncode": every.returncode}
+            "returncode": every.returncode, "ok": every.returncode in (0, 1)}  # 1: no line matched
 
 
 def run_rg(path: Path, size: int) -> dict[str, Any] | None:
